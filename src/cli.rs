@@ -1,0 +1,96 @@
+//! Command-line definitions (clap). Parsing only; `main.rs` runs the commands.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// aimak: how much money will the mine (or the dairy, or the sugar plant) really bring into a
+/// municipal budget, year by year, and how sure can we be?
+///
+/// aimak reads a scenario file (TOML, format version 1), simulates many possible futures of
+/// prices, exchange rates, production and disruptions, applies the fiscal rules, and writes
+/// Parquet tables and charts for every municipality.
+///
+/// Run with no arguments to simulate the built-in example scenario into output/.
+#[derive(Debug, Parser)]
+#[command(name = "aimak", version, about, long_about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write tables and charts (the built-in scenario without a file).
+    Run(RunArgs),
+    /// Validate scenario files and describe each valid one; nothing is simulated.
+    Check {
+        /// Scenario files to check.
+        #[arg(required = true, value_name = "SCENARIO")]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Redraw the charts of a finished run from its Parquet tables, without simulating.
+    Chart {
+        /// The output folder of a finished run (it holds manifest.json).
+        dir: PathBuf,
+        /// Language of labels and titles.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
+    Schema,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct RunArgs {
+    /// Scenario file; without it the built-in example scenario runs.
+    pub scenario: Option<PathBuf>,
+    /// Number of simulated paths (default: the scenario's [run] paths, else 10000).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Random seed (default: the scenario's [run] seed, else 0). The same seed gives the same
+    /// results on any machine and any number of threads.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario name as a slug>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Run only these variants (repeatable); baseline always runs first.
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// Language of chart labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Replace an existing output folder (without it, aimak refuses to mix runs).
+    #[arg(long)]
+    pub force: bool,
+    /// Also write every path's values (paths.parquet) for your own analysis.
+    #[arg(long)]
+    pub keep_paths: bool,
+    /// No progress bar and no summary on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Lang {
+    /// English
+    #[default]
+    En,
+    /// Русский
+    Ru,
+    /// Кыргызча
+    Ky,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+            Lang::Ky => "ky",
+        }
+    }
+}

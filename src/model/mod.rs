@@ -1,0 +1,122 @@
+//! The validated scenario model the engine runs on.
+//!
+//! Values of these types are built only by [`crate::scenario`], which checks every rule of
+//! MODEL.md sections 1-5 first: ids are resolved to indices, shares sum to 1, ranges hold,
+//! dated tables cover the horizon. Code downstream never re-validates.
+
+mod dated;
+mod driver;
+mod instrument;
+mod place;
+mod project;
+
+pub use dated::Dated;
+pub use driver::{Correlation, Driver, DriverKind, Jump};
+pub use instrument::{Amount, At, Base, Flow, Instrument, Rate, Route, RouteTo, Target, When};
+pub use place::{Allocation, Fund, Level, Municipality};
+pub use project::{Host, Jobs, Output, Product, Project, ProjectKind, Risk, Status};
+
+use std::collections::BTreeMap;
+
+/// Labels in several languages (`en`, `ru`, `ky`, ...), as given in the scenario.
+pub type Names = BTreeMap<String, String>;
+
+/// Free text a table may carry; kept with the model and shown by `aimak check`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notes {
+    pub reference: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// One fully validated scenario variant.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: Option<String>,
+    pub start_year: i32,
+    /// Number of simulated years `T`.
+    pub years: usize,
+    pub currency: String,
+    /// Driver converting USD to the reporting currency.
+    pub fx: Option<usize>,
+    /// Inflation driver used by `indexed` amounts.
+    pub cpi: Option<usize>,
+    pub discount_rate: f64,
+    pub drivers: Vec<Driver>,
+    pub correlation: Correlation,
+    pub municipalities: Vec<Municipality>,
+    pub funds: Vec<Fund>,
+    pub projects: Vec<Project>,
+    pub instruments: Vec<Instrument>,
+    /// Distinct oblast names of the municipalities, sorted: the `oblast:<name>` budget levels.
+    pub oblasts: Vec<String>,
+}
+
+impl Model {
+    pub fn year(&self, t: usize) -> i32 {
+        self.start_year + t as i32
+    }
+
+    pub fn driver_index(&self, id: &str) -> Option<usize> {
+        self.drivers.iter().position(|d| d.id == id)
+    }
+
+    pub fn municipality_index(&self, id: &str) -> Option<usize> {
+        self.municipalities.iter().position(|m| m.id == id)
+    }
+
+    pub fn project_index(&self, id: &str) -> Option<usize> {
+        self.projects.iter().position(|p| p.id == id)
+    }
+
+    pub fn fund_index(&self, id: &str) -> Option<usize> {
+        self.funds.iter().position(|f| f.id == id)
+    }
+}
+
+/// A scenario file after loading: the baseline and each variant, all validated.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub baseline: Model,
+    pub variants: Vec<Variant>,
+    /// `[run]` defaults.
+    pub run: RunDefaults,
+    /// SHA-256 of every file read, in order, for provenance in outputs.
+    pub sha256: String,
+    /// Names of the files read (the scenario first).
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: String,
+    pub label: Names,
+    pub description: Option<String>,
+    pub notes: Notes,
+    /// The key paths this variant changes, as written.
+    pub changes: Vec<String>,
+    pub model: Model,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunDefaults {
+    pub paths: u64,
+    pub seed: u64,
+}
+
+impl Default for RunDefaults {
+    fn default() -> Self {
+        RunDefaults {
+            paths: 10_000,
+            seed: 0,
+        }
+    }
+}
+
+impl Scenario {
+    /// Baseline first, then the variants in file order.
+    pub fn models(&self) -> impl Iterator<Item = (&str, &Model)> {
+        std::iter::once(("baseline", &self.baseline))
+            .chain(self.variants.iter().map(|v| (v.name.as_str(), &v.model)))
+    }
+}

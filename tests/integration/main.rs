@@ -1,0 +1,33 @@
+//! Integration tests of aimak, one binary with a module per topic.
+
+mod cli;
+mod fuzz;
+mod invalid;
+mod scenarios;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The project root (where Cargo.toml is).
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn aimak(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aimak"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run aimak")
+}
+
+/// The `.toml` files directly inside `dir`, sorted.
+pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    v.sort();
+    v
+}
