@@ -6,7 +6,7 @@
 
 use super::keys;
 use super::paths::{self, AreaPatch};
-use super::read::{self, above_minus_one, any, is_id, nonneg, positive, unit, Reader};
+use super::read::{self, above_minus_one, any, is_id, nonneg, positive, unit, Reader, Reported};
 use super::tree::{Node, Table, Value};
 use crate::diag::{Diags, Origin};
 use crate::model::*;
@@ -781,7 +781,7 @@ impl<'t> Builder<'t> {
 
         let output = output?;
         let life_years = match (&output, life_given) {
-            (_, Err(())) => return None,
+            (_, Err(Reported)) => return None,
             (Output::Profile(v), Ok(None)) => v.len(),
             (Output::Profile(v), Ok(Some(l))) => {
                 if v.len() != l as usize {

@@ -28,6 +28,10 @@ mod tests {
         let s = super::super::load_builtin().expect("built-in scenario is valid");
         assert_eq!(s.variants.len(), 1);
         assert_eq!(s.variants[0].name, "partnership");
-        assert!(s.baseline.municipalities.iter().any(|m| m.id == "kok-serek"));
+        assert!(s
+            .baseline
+            .municipalities
+            .iter()
+            .any(|m| m.id == "kok-serek"));
     }
 }

@@ -194,7 +194,11 @@ impl Loader<'_> {
         let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
         for (i, (inc, origin)) in includes.into_iter().enumerate() {
             let inc_path = dir.join(&inc);
-            if let Some(t) = self.load(&inc_path, Some((origin, format!("scenario.include[{i}]"))), false) {
+            if let Some(t) = self.load(
+                &inc_path,
+                Some((origin, format!("scenario.include[{i}]"))),
+                false,
+            ) {
                 merged.merge_from(t, true);
             }
         }

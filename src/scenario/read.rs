@@ -7,6 +7,10 @@ use super::tree::{Node, Table, Value};
 use crate::diag::{Diags, Origin};
 use crate::model::{Dated, Names, Notes};
 
+/// A problem that has already been recorded in the diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
+
 /// A check on a number; the error text says what was expected.
 pub type Check = fn(f64) -> Result<(), &'static str>;
 
@@ -156,14 +160,19 @@ impl<'t> Reader<'t> {
         self.num_node(d, n, self.key_path(key), check)
     }
 
-    /// An optional number: `Ok(None)` when absent, `Err(())` when present but invalid.
-    pub fn opt_num(&mut self, d: &mut Diags, key: &str, check: Check) -> Result<Option<f64>, ()> {
+    /// An optional number: `Ok(None)` when absent, `Err(Reported)` when present but invalid.
+    pub fn opt_num(
+        &mut self,
+        d: &mut Diags,
+        key: &str,
+        check: Check,
+    ) -> Result<Option<f64>, Reported> {
         match self.node(key) {
             None => Ok(None),
             Some(n) => self
                 .num_node(d, n, self.key_path(key), check)
                 .map(Some)
-                .ok_or(()),
+                .ok_or(Reported),
         }
     }
 
@@ -232,13 +241,13 @@ impl<'t> Reader<'t> {
         key: &str,
         min: i64,
         max: i64,
-    ) -> Result<Option<i64>, ()> {
+    ) -> Result<Option<i64>, Reported> {
         match self.node(key) {
             None => Ok(None),
             Some(n) => self
                 .count_node(d, n, self.key_path(key), min, max)
                 .map(Some)
-                .ok_or(()),
+                .ok_or(Reported),
         }
     }
 

@@ -26,7 +26,15 @@ fn schema_is_json_naming_every_section() {
     let out = aimak(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for k in ["scenario", "driver", "municipality", "fund", "project", "instrument", "variant"] {
+    for k in [
+        "scenario",
+        "driver",
+        "municipality",
+        "fund",
+        "project",
+        "instrument",
+        "variant",
+    ] {
         assert!(v["properties"][k].is_object(), "{k}");
     }
 }

@@ -11,7 +11,10 @@ const REGIME: &str = include_str!("../fixtures/regimes/tour-regime.toml");
 fn load(text: String) {
     let files = Files::Memory(vec![
         (PathBuf::from("s.toml"), text),
-        (PathBuf::from("regimes/tour-regime.toml"), REGIME.to_string()),
+        (
+            PathBuf::from("regimes/tour-regime.toml"),
+            REGIME.to_string(),
+        ),
     ]);
     let _ = aimak::scenario::load_with(Path::new("s.toml"), &files);
 }

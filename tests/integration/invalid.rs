@@ -6,7 +6,11 @@ use super::{aimak, root, toml_files};
 #[test]
 fn every_broken_scenario_is_refused_with_its_key_path() {
     let files = toml_files(&root().join("tests/invalid"));
-    assert!(files.len() >= 25, "the corpus has only {} files", files.len());
+    assert!(
+        files.len() >= 25,
+        "the corpus has only {} files",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
@@ -54,5 +58,8 @@ fn all_problems_of_a_file_are_reported_together() {
         assert!(err.contains(key), "missing {key} in:\n{err}");
     }
     // Each problem names its file and line.
-    assert!(err.contains("many.toml:67:14: municipality[kok-serek].population"), "{err}");
+    assert!(
+        err.contains("many.toml:67:14: municipality[kok-serek].population"),
+        "{err}"
+    );
 }

@@ -7,7 +7,12 @@ fn every_shipped_scenario_passes_check() {
     let mut files = toml_files(&root().join("scenarios"));
     files.push(root().join("tests/fixtures/format-tour.toml"));
     for f in files {
-        let rel = f.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+        let rel = f
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let out = aimak(&["check", &rel]);
         assert_eq!(
             out.status.code(),
@@ -26,14 +31,28 @@ fn format_tour_reads_as_model_md_says() {
     assert_eq!((m.start_year, m.years), (2026, 20));
     assert_eq!((s.run.paths, s.run.seed), (10_000, 2026));
     // [overrides] replaced the included royalty rate.
-    let royalty = m.instruments.iter().find(|i| i.id == "royalty_metal").unwrap();
+    let royalty = m
+        .instruments
+        .iter()
+        .find(|i| i.id == "royalty_metal")
+        .unwrap();
     assert_eq!(royalty.rate.as_ref().unwrap().at(2030, 0.0), 0.04);
     // The variant replaced the blockade probability, the payment probability and the route.
     let v = &s.variants[0];
     assert_eq!(v.name, "partnership");
-    let boz = v.model.projects.iter().find(|p| p.id == "bozymchak").unwrap();
+    let boz = v
+        .model
+        .projects
+        .iter()
+        .find(|p| p.id == "bozymchak")
+        .unwrap();
     assert_eq!(boz.risk.blockade.unwrap().0, 0.04);
-    let infra = v.model.instruments.iter().find(|i| i.id == "infra_2pct").unwrap();
+    let infra = v
+        .model
+        .instruments
+        .iter()
+        .find(|i| i.id == "infra_2pct")
+        .unwrap();
     assert_eq!(infra.flows[0].targets.len(), 1);
     let base_infra = m.instruments.iter().find(|i| i.id == "infra_2pct").unwrap();
     assert_eq!(base_infra.flows[0].targets.len(), 3);
