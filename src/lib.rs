@@ -9,4 +9,7 @@ pub mod cli;
 pub mod describe;
 pub mod diag;
 pub mod model;
+pub mod report;
 pub mod scenario;
+pub mod sim;
+pub mod stats;

@@ -68,8 +68,90 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         None => aimak::scenario::load_builtin(),
     }
     .map_err(|e| Failure::Input(e.to_string()))?;
-    let _ = scenario;
-    Err(Failure::Runtime(
-        "the simulation engine is not built yet".into(),
-    ))
+    let mut variants = vec!["baseline"];
+    if args.variants.is_empty() {
+        variants.extend(scenario.variants.iter().map(|v| v.name.as_str()));
+    } else {
+        for name in &args.variants {
+            if name == "baseline" {
+                continue;
+            }
+            if !scenario.variants.iter().any(|v| &v.name == name) {
+                let known: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+                return Err(Failure::Input(format!(
+                    "--variant {name}: the scenario has no such variant; it has: baseline{}{}\n",
+                    if known.is_empty() { "" } else { ", " },
+                    known.join(", ")
+                )));
+            }
+            variants.push(name);
+        }
+    }
+    let paths = args.paths.unwrap_or(scenario.run.paths);
+    if paths == 0 {
+        return Err(Failure::Input("--paths must be at least 1\n".into()));
+    }
+    let threads = match args.threads {
+        Some(0) => return Err(Failure::Input("--threads must be at least 1\n".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
+    let settings = aimak::sim::Settings {
+        paths,
+        seed: args.seed.unwrap_or(scenario.run.seed),
+        threads,
+        quantiles: None,
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        std::path::Path::new("output").join(aimak::report::slug(&scenario.baseline.name))
+    });
+    if out.exists() && !args.force {
+        return Err(Failure::Input(format!(
+            "the output folder {} exists already; use --force to replace it, or --out to choose another\n",
+            out.display()
+        )));
+    }
+    let bar = progress_bar(args.quiet);
+    let results = aimak::sim::run(&scenario, &variants, &settings, &|done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    })
+    .map_err(|e| Failure::Runtime(e.to_string()))?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let prov = aimak::report::Provenance::new(&results, &scenario.baseline.name, &scenario.sha256);
+    aimak::report::write_run(&results, &prov, &out, args.force, |_dir| Ok(Vec::new()))
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    if !args.quiet {
+        print!(
+            "{}",
+            aimak::report::summary::text(&results, &scenario.baseline, &out)
+        );
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr, only on a terminal and without --quiet. It appears after a
+/// moment, so short runs stay quiet.
+fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(0),
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "simulating {bar:40} {percent:>3}%  {elapsed} elapsed, ETA {eta}",
+        )
+        .expect("valid template"),
+    );
+    Some(bar)
 }

@@ -1,0 +1,228 @@
+//! Turning results into files: Parquet tables, the manifest, and the terminal summary.
+//!
+//! A run's folder is written under a temporary name beside its destination and renamed into
+//! place only when every file is complete, so a folder named like a result is always whole.
+
+pub mod summary;
+pub mod tables;
+
+use crate::sim::Results;
+use polars::io::parquet::write::KeyValueMetadata;
+use polars::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Provenance written into every file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    pub aimak_version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub paths: u64,
+    pub quantile_method: String,
+    pub max_rank_error: f64,
+    pub variants: Vec<String>,
+    pub date: String,
+}
+
+impl Provenance {
+    pub fn new(results: &Results, scenario_name: &str, sha256: &str) -> Provenance {
+        Provenance {
+            aimak_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario_name.to_string(),
+            scenario_sha256: sha256.to_string(),
+            seed: results.seed,
+            paths: results.paths,
+            quantile_method: results.quantile_mode.describe().to_string(),
+            max_rank_error: results.max_rank_error(),
+            variants: results.variants.iter().map(|v| v.name.clone()).collect(),
+            date: today(),
+        }
+    }
+
+    fn key_values(&self) -> Vec<(String, String)> {
+        vec![
+            ("aimak_version".into(), self.aimak_version.clone()),
+            ("scenario".into(), self.scenario.clone()),
+            ("scenario_sha256".into(), self.scenario_sha256.clone()),
+            ("seed".into(), self.seed.to_string()),
+            ("paths".into(), self.paths.to_string()),
+            ("quantile_method".into(), self.quantile_method.clone()),
+            ("max_rank_error".into(), format!("{}", self.max_rank_error)),
+            ("variants".into(), self.variants.join(",")),
+        ]
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Manifest<'a> {
+    #[serde(flatten)]
+    provenance: &'a Provenance,
+    files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct FileEntry {
+    name: String,
+    rows: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("the output folder {0} exists already; use --force to replace it, or --out to choose another")]
+    Exists(PathBuf),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot build table {name}: {source}")]
+    Table { name: String, source: PolarsError },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+    move |source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes one data frame as Parquet (zstd) with the provenance as key-value metadata.
+pub fn write_parquet(
+    df: &mut DataFrame,
+    path: &Path,
+    prov: &Provenance,
+) -> Result<(), ReportError> {
+    let file = std::fs::File::create(path).map_err(io(path))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(prov.key_values())))
+        .finish(df)
+        .map_err(|source| ReportError::Table {
+            name: path.display().to_string(),
+            source,
+        })?;
+    Ok(())
+}
+
+/// Writes the tables and manifest of a run into `out`, atomically. `extra` writes more files
+/// (charts) into the temporary folder before it is renamed.
+pub fn write_run(
+    results: &Results,
+    prov: &Provenance,
+    out: &Path,
+    force: bool,
+    extra: impl FnOnce(&Path) -> Result<Vec<String>, ReportError>,
+) -> Result<(), ReportError> {
+    if out.exists() && !force {
+        return Err(ReportError::Exists(out.to_path_buf()));
+    }
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "run".into());
+    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+    let result = (|| {
+        let mut files = Vec::new();
+        let tables = tables::all(results).map_err(|source| ReportError::Table {
+            name: "results".into(),
+            source,
+        })?;
+        for (file, mut df) in tables {
+            write_parquet(&mut df, &tmp.join(file), prov)?;
+            files.push(FileEntry {
+                name: file.to_string(),
+                rows: df.height(),
+            });
+        }
+        for f in extra(&tmp)? {
+            files.push(FileEntry { name: f, rows: 0 });
+        }
+        let manifest = Manifest {
+            provenance: prov,
+            files,
+        };
+        let path = tmp.join("manifest.json");
+        let text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
+        std::fs::write(&path, text).map_err(io(&path))?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    // Swap into place: the old folder (with --force) is moved aside first, removed after.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(io(out))?;
+    }
+    std::fs::rename(&tmp, out).map_err(io(out))?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+/// A scenario name as a folder name: lower case letters, digits and dashes.
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if !s.ends_with('-') && !s.is_empty() {
+            s.push('-');
+        }
+    }
+    let s = s.trim_end_matches('-').to_string();
+    if s.is_empty() {
+        "scenario".into()
+    } else {
+        s
+    }
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_dates() {
+        assert_eq!(slug("Ala-Buka pilot"), "ala-buka-pilot");
+        assert_eq!(slug("  Кок-Серек / 2019 "), "кок-серек-2019");
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_785), (2026, 11, 28));
+    }
+}

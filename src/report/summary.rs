@@ -1,0 +1,65 @@
+//! The short summary printed after a run.
+
+use crate::model::Model;
+use crate::sim::Results;
+use std::fmt::Write;
+
+/// Per municipality and variant: the median and P10-P90 of the NPV of project money, and the
+/// first year with more than a 20% chance of a shortfall.
+pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} ({} paths, seed {}). Project money over {}-{}, present value at {}%:",
+        model.name,
+        results.paths,
+        results.seed,
+        model.start_year,
+        model.year(model.years - 1),
+        model.discount_rate * 100.0
+    );
+    for v in &results.variants {
+        let _ = writeln!(o, "  {}:", v.name);
+        for (mu, mr) in v.municipalities.iter().enumerate() {
+            let name = &model.municipalities[mu].name;
+            let Some(pt) = mr.stream("project_total") else {
+                continue;
+            };
+            let q = pt.npv.q;
+            let first = mr.shortfall.as_ref().and_then(|sf| {
+                sf.iter()
+                    .position(|(p, _)| *p > 0.2)
+                    .map(|t| v.years[t].to_string())
+            });
+            let _ = writeln!(
+                o,
+                "    {:<28} median {:>8} M  (P10-P90 {} - {} M)  shortfall >20%: {}",
+                truncate(name, 28),
+                millions(q[3]),
+                millions(q[1]),
+                millions(q[5]),
+                first.unwrap_or_else(|| if mr.shortfall.is_some() {
+                    "never".into()
+                } else {
+                    "no need given".into()
+                })
+            );
+        }
+    }
+    let _ = writeln!(o, "Tables and charts: {}", out_dir.display());
+    o
+}
+
+fn millions(x: f64) -> String {
+    format!("{:.1}", x / 1e6)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,219 @@
+//! The result tables of MODEL.md section 9 as polars data frames (pure: results in, frames out).
+
+use crate::sim::results::{Results, StreamResults};
+use crate::stats::quantile::NAMES;
+use crate::stats::Summary;
+use polars::prelude::*;
+
+/// Column builder: key columns, then the statistics columns `mean, sd, p05 ... p95`.
+#[derive(Default)]
+struct Stats {
+    mean: Vec<f64>,
+    sd: Vec<f64>,
+    q: [Vec<f64>; 7],
+}
+
+impl Stats {
+    fn push(&mut self, s: &Summary) {
+        self.mean.push(s.mean);
+        self.sd.push(s.sd);
+        for (k, v) in s.q.iter().enumerate() {
+            self.q[k].push(*v);
+        }
+    }
+
+    fn columns(self, prefix: &str, mean_name: &str, sd_name: &str) -> Vec<Column> {
+        let mut cols = vec![
+            Column::new(mean_name.into(), self.mean),
+            Column::new(sd_name.into(), self.sd),
+        ];
+        for (k, v) in self.q.into_iter().enumerate() {
+            cols.push(Column::new(format!("{prefix}{}", NAMES[k]).into(), v));
+        }
+        cols
+    }
+}
+
+fn frame(mut keys: Vec<Column>, stats: Vec<Column>) -> PolarsResult<DataFrame> {
+    keys.extend(stats);
+    DataFrame::new_infer_height(keys)
+}
+
+/// `summary.parquet`: per (variant, municipality, year, stream).
+pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut muni, mut year, mut stream) = (vec![], vec![], vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        for m in &v.municipalities {
+            for s in &m.streams {
+                for (t, sum) in s.years.iter().enumerate() {
+                    variant.push(v.name.clone());
+                    muni.push(m.id.clone());
+                    year.push(v.years[t]);
+                    stream.push(s.name.clone());
+                    st.push(sum);
+                }
+            }
+        }
+    }
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("municipality".into(), muni),
+            Column::new("year".into(), year),
+            Column::new("stream".into(), stream),
+        ],
+        st.columns("", "mean", "sd"),
+    )
+}
+
+/// `levels.parquet`: per (variant, level, year, stream) for republic, oblasts and funds.
+pub fn levels(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut level, mut year, mut stream) = (vec![], vec![], vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        for l in &v.levels {
+            for s in &l.streams {
+                for (t, sum) in s.years.iter().enumerate() {
+                    variant.push(v.name.clone());
+                    level.push(l.level.clone());
+                    year.push(v.years[t]);
+                    stream.push(s.name.clone());
+                    st.push(sum);
+                }
+            }
+        }
+    }
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("level".into(), level),
+            Column::new("year".into(), year),
+            Column::new("stream".into(), stream),
+        ],
+        st.columns("", "mean", "sd"),
+    )
+}
+
+/// `shortfall.parquet`: per (variant, municipality, year) with a spending need.
+pub fn shortfall(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut muni, mut year, mut p, mut gap) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for v in &r.variants {
+        for m in &v.municipalities {
+            let Some(sf) = &m.shortfall else { continue };
+            for (t, (ps, g)) in sf.iter().enumerate() {
+                variant.push(v.name.clone());
+                muni.push(m.id.clone());
+                year.push(v.years[t]);
+                p.push(*ps);
+                gap.push(*g);
+            }
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("variant".into(), variant),
+        Column::new("municipality".into(), muni),
+        Column::new("year".into(), year),
+        Column::new("p_shortfall".into(), p),
+        Column::new("expected_gap".into(), gap),
+    ])
+}
+
+/// `npv.parquet`: per (variant, municipality, stream).
+pub fn npv(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut muni, mut stream) = (vec![], vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        for m in &v.municipalities {
+            for s in &m.streams {
+                variant.push(v.name.clone());
+                muni.push(m.id.clone());
+                stream.push(s.name.clone());
+                st.push(&s.npv);
+            }
+        }
+    }
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("municipality".into(), muni),
+            Column::new("stream".into(), stream),
+        ],
+        st.columns("", "mean", "sd"),
+    )
+}
+
+/// `projects.parquet`: per (variant, project, year).
+pub fn projects(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut project, mut year) = (vec![], vec![], vec![]);
+    let (mut out, mut rev) = (Stats::default(), Stats::default());
+    let mut states: [Vec<f64>; 4] = Default::default();
+    for v in &r.variants {
+        for p in &v.projects {
+            for t in 0..v.years.len() {
+                variant.push(v.name.clone());
+                project.push(p.id.clone());
+                year.push(v.years[t]);
+                out.push(&p.output[t]);
+                rev.push(&p.revenue[t]);
+                for (k, s) in states.iter_mut().enumerate() {
+                    s.push(p.states[t][k]);
+                }
+            }
+        }
+    }
+    let mut cols = out.columns("output_", "mean_output", "sd_output");
+    cols.extend(rev.columns("revenue_", "mean_revenue", "sd_revenue"));
+    for (k, name) in ["p_planned", "p_producing", "p_suspended", "p_closed"]
+        .iter()
+        .enumerate()
+    {
+        cols.push(Column::new((*name).into(), std::mem::take(&mut states[k])));
+    }
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("project".into(), project),
+            Column::new("year".into(), year),
+        ],
+        cols,
+    )
+}
+
+/// `pending.parquet`: per (variant, instrument).
+pub fn pending(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut inst) = (vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        for (id, s) in &v.pending {
+            variant.push(v.name.clone());
+            inst.push(id.clone());
+            st.push(s);
+        }
+    }
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("instrument".into(), inst),
+        ],
+        st.columns("", "mean", "sd"),
+    )
+}
+
+/// All tables, with their file names, in the order they are written.
+pub fn all(r: &Results) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
+    Ok(vec![
+        ("summary.parquet", summary(r)?),
+        ("levels.parquet", levels(r)?),
+        ("shortfall.parquet", shortfall(r)?),
+        ("npv.parquet", npv(r)?),
+        ("projects.parquet", projects(r)?),
+        ("pending.parquet", pending(r)?),
+    ])
+}
+
+/// The stream's summary in year index `t`.
+pub fn at(s: &StreamResults, t: usize) -> &Summary {
+    &s.years[t]
+}

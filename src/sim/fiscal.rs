@@ -1,0 +1,106 @@
+//! Instruments: the amount each fiscal rule makes due, and where it goes (MODEL.md section 5).
+
+use super::plan::{Dest, Plan};
+use super::projects::{ProjectPaths, PRODUCING, SUSPENDED};
+use super::rng::{Purpose, Stream};
+use super::{Block, Work};
+use crate::model::{Amount, At, Base, Model, Rate, When};
+
+/// Computes every instrument's amounts for every project it applies to, and routes them.
+pub fn simulate(m: &Model, plan: &Plan, seed: u64, blk: &Block, pp: &ProjectPaths, w: &mut Work) {
+    let lanes = blk.width;
+    for fl in &plan.flows {
+        let inst = &m.instruments[fl.instrument];
+        let proj = &m.projects[fl.project];
+        let j = fl.project;
+        for b in 0..blk.lanes {
+            let path = blk.path(b);
+            let lognormal = match &inst.amount {
+                Some(Amount::LogNormal { median, sigma }) => {
+                    let z = Stream::new(seed, fl.key, Purpose::Amount, path).normal();
+                    Some(median * (sigma * z).exp())
+                }
+                _ => None,
+            };
+            let mut payment =
+                (inst.probability < 1.0).then(|| Stream::new(seed, fl.key, Purpose::Payment, path));
+            for t in 0..m.years {
+                let y = m.year(t);
+                // The payment draw is taken every year, so year t's draw depends on t alone.
+                let paid = match &mut payment {
+                    Some(s) => s.uniform() < inst.probability,
+                    None => true,
+                };
+                let state = pp.state[[j, t, b]];
+                let holds = match inst.when {
+                    When::Producing => state == PRODUCING,
+                    When::Active => state == PRODUCING || state == SUSPENDED,
+                };
+                if !holds || !paid {
+                    continue;
+                }
+                let fx = if inst.usd { w.fx[t * lanes + b] } else { 1.0 };
+                let idx = if inst.indexed {
+                    w.cpi[t * lanes + b]
+                } else {
+                    1.0
+                };
+                let rate = || match &inst.rate {
+                    Some(Rate::Scale { driver, .. }) => inst
+                        .rate
+                        .as_ref()
+                        .expect("rate")
+                        .at(y, w.x[[*driver, t, b]]),
+                    Some(r) => r.at(y, 0.0),
+                    None => 0.0,
+                };
+                let amount = || {
+                    lognormal.unwrap_or_else(|| match &inst.amount {
+                        Some(Amount::Dated(d)) => d.at(y),
+                        _ => 0.0,
+                    })
+                };
+                let due = match inst.base {
+                    Base::GrossRevenue => rate() * pp.revenue[[j, t, b]],
+                    Base::Payroll => rate() * pp.payroll[[j, t, b]],
+                    Base::Output => rate() * pp.output[[j, t, b]] * fx * idx,
+                    Base::Hectares => rate() * proj.hectares * fx * idx,
+                    Base::Fixed => amount() * fx * idx,
+                    Base::OneOff => {
+                        let falls = match inst.at {
+                            Some(At::Year(a)) => a == y,
+                            Some(At::Start) => pp.start[[j, b]] == y,
+                            None => false,
+                        };
+                        if falls {
+                            amount() * fx * idx
+                        } else {
+                            0.0
+                        }
+                    }
+                };
+                if due == 0.0 {
+                    continue;
+                }
+                w.due[b] += due;
+                let t_pay = t + inst.lag_years;
+                if t_pay >= m.years {
+                    w.pending[[fl.instrument, b]] += due;
+                    continue;
+                }
+                for &(dest, share, counted) in &fl.dests {
+                    let v = due * share;
+                    match dest {
+                        Dest::Routed(r) => w.routed[[r, t_pay, b]] += v,
+                        Dest::Fund(f) => w.fund_in[[f, t_pay, b]] += v,
+                        Dest::Republic(k) => w.republic[[k, t_pay, b]] += v,
+                        Dest::Oblast(k) => w.oblast[[k, t_pay, b]] += v,
+                    }
+                    if let Some(mu) = counted {
+                        w.counted[[mu, t_pay, b]] += v;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! The Monte Carlo engine (MODEL.md sections 2-5 and 7).
+//!
+//! Paths are simulated in blocks of [`LANES`] paths; each block fills a workspace laid out as
+//! (entity, year, lane) and adds its values to the statistics while they are in cache. A fixed
+//! number of rayon workers take blocks from a shared counter; each keeps its own accumulators,
+//! merged exactly at the end, so results do not depend on the number of threads. Every
+//! variant of a scenario is simulated on the same block with the same keyed random streams.
+
+mod budgets;
+mod drivers;
+mod fiscal;
+mod funds;
+pub mod plan;
+pub mod projects;
+pub mod results;
+pub mod rng;
+
+use crate::model::{Model, Scenario};
+use crate::stats::{Cell, Moments, QuantileMode};
+use ndarray::{Array2, Array3};
+use plan::Plan;
+use projects::ProjectPaths;
+pub use results::{Results, VariantResults};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Paths per block.
+pub const LANES: usize = 64;
+
+/// Beyond this many values (cells x paths) quantiles are sketched instead of exact.
+pub const EXACT_LIMIT: u64 = 1 << 25;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub paths: u64,
+    pub seed: u64,
+    pub threads: usize,
+    /// Force a quantile method (tests); by default exact when it fits in memory.
+    pub quantiles: Option<QuantileMode>,
+}
+
+/// A block of consecutive paths.
+#[derive(Debug, Clone, Copy)]
+pub struct Block {
+    pub first: u64,
+    /// Lanes in use (the last block may be partial).
+    pub lanes: usize,
+    /// Allocated lanes (the stride of workspace arrays).
+    pub width: usize,
+}
+
+impl Block {
+    #[inline]
+    pub fn path(&self, b: usize) -> u64 {
+        self.first + b as u64
+    }
+}
+
+/// Per-block scratch space of one variant, allocated once per worker.
+pub struct Work {
+    pub x: Array3<f64>,
+    pub z: Array3<f64>,
+    pub cpi: Vec<f64>,
+    pub fx: Vec<f64>,
+    pub pp: ProjectPaths,
+    pub routed: Array3<f64>,
+    pub counted: Array3<f64>,
+    pub fund_in: Array3<f64>,
+    pub fund_out: Array3<f64>,
+    pub fund_bal: Array3<f64>,
+    /// Fund payouts per (fund member row, year, lane); rows of fund `f` start at `pay_offset[f]`.
+    pub pay: Array3<f64>,
+    pub pay_offset: Vec<usize>,
+    pub republic: Array3<f64>,
+    pub oblast: Array3<f64>,
+    pub pending: Array2<f64>,
+    /// Per lane: all amounts due, and what was accounted for (for the conservation check).
+    pub due: Vec<f64>,
+    pub received: Vec<f64>,
+    pub muni_vals: Vec<Vec<f64>>,
+}
+
+impl Work {
+    pub fn new(m: &Model, plan: &Plan) -> Work {
+        let (t, l) = (m.years, LANES);
+        let mut pay_offset = Vec::with_capacity(m.funds.len());
+        let mut rows = 0;
+        for f in &m.funds {
+            pay_offset.push(rows);
+            rows += f.members.len();
+        }
+        let max_streams = plan.streams.iter().map(Vec::len).max().unwrap_or(0);
+        Work {
+            x: Array3::zeros((m.drivers.len(), t, l)),
+            z: Array3::zeros((m.drivers.len(), t, l)),
+            cpi: vec![1.0; t * l],
+            fx: vec![1.0; t * l],
+            pp: ProjectPaths::new(m.projects.len(), t, l),
+            routed: Array3::zeros((plan.routed.len(), t, l)),
+            counted: Array3::zeros((m.municipalities.len(), t, l)),
+            fund_in: Array3::zeros((m.funds.len(), t, l)),
+            fund_out: Array3::zeros((m.funds.len(), t, l)),
+            fund_bal: Array3::zeros((m.funds.len(), t, l)),
+            pay: Array3::zeros((rows, t, l)),
+            pay_offset,
+            republic: Array3::zeros((plan.republic.len(), t, l)),
+            oblast: Array3::zeros((plan.oblast_streams.len(), t, l)),
+            pending: Array2::zeros((m.instruments.len(), l)),
+            due: vec![0.0; l],
+            received: vec![0.0; l],
+            muni_vals: vec![vec![0.0; t * l]; max_streams],
+        }
+    }
+
+    fn clear(&mut self) {
+        for a in [
+            &mut self.routed,
+            &mut self.counted,
+            &mut self.fund_in,
+            &mut self.fund_out,
+            &mut self.fund_bal,
+            &mut self.pay,
+            &mut self.republic,
+            &mut self.oblast,
+        ] {
+            a.fill(0.0);
+        }
+        self.pending.fill(0.0);
+        self.due.fill(0.0);
+        self.received.fill(0.0);
+    }
+}
+
+/// The statistics of one variant, as one worker accumulates them.
+#[derive(Clone)]
+pub struct Accumulators {
+    pub cells: Vec<Cell>,
+    pub means: Vec<Moments>,
+    /// Per project, year and state: number of paths.
+    pub states: Vec<u64>,
+    pub paths: u64,
+}
+
+impl Accumulators {
+    pub fn new(plan: &Plan, mode: QuantileMode) -> Accumulators {
+        Accumulators {
+            cells: vec![Cell::new(mode); plan.n_cells],
+            means: vec![Moments::default(); plan.n_means],
+            states: vec![0; plan.n_states],
+            paths: 0,
+        }
+    }
+
+    pub fn merge(&mut self, o: &Accumulators) {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.merge(b);
+        }
+        for (a, b) in self.means.iter_mut().zip(&o.means) {
+            a.merge(b);
+        }
+        for (a, b) in self.states.iter_mut().zip(&o.states) {
+            *a += b;
+        }
+        self.paths += o.paths;
+    }
+}
+
+/// A run-time failure of the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("money is not conserved in variant `{variant}`, path {path}: {due} due but {accounted} accounted for (difference {diff}); this is a defect of aimak, please report it with the scenario")]
+    Conservation {
+        variant: String,
+        path: u64,
+        due: f64,
+        accounted: f64,
+        diff: f64,
+    },
+    #[error("a value in variant `{variant}` is not finite or exceeds 1e30; the scenario produces numbers too large to summarise (check drifts, volatilities and horizons)")]
+    Overflow { variant: String },
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+}
+
+/// One variant prepared for simulation.
+pub struct Prepared<'m> {
+    pub name: String,
+    pub model: &'m Model,
+    pub plan: Plan,
+}
+
+/// Simulates `variants` of a scenario (baseline first) and summarises them. `progress` is
+/// called with the number of blocks finished so far, from worker threads.
+pub fn run(
+    scenario: &Scenario,
+    variants: &[&str],
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Results, SimError> {
+    let prepared: Vec<Prepared> = scenario
+        .models()
+        .filter(|(name, _)| variants.contains(name))
+        .map(|(name, model)| Prepared {
+            name: name.to_string(),
+            model,
+            plan: Plan::new(model),
+        })
+        .collect();
+    let cells: u64 = prepared.iter().map(|p| p.plan.n_cells as u64).sum();
+    let mode =
+        settings
+            .quantiles
+            .unwrap_or(if cells.saturating_mul(settings.paths) <= EXACT_LIMIT {
+                QuantileMode::Exact
+            } else {
+                QuantileMode::Sketch
+            });
+    let n_blocks = settings.paths.div_ceil(LANES as u64) as usize;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads.max(1))
+        .build()
+        .map_err(|e| SimError::Threads(settings.threads, e.to_string()))?;
+    let per_worker: Vec<Result<Vec<Accumulators>, SimError>> = pool.broadcast(|_| {
+        let mut works: Vec<Work> = prepared
+            .iter()
+            .map(|p| Work::new(p.model, &p.plan))
+            .collect();
+        let mut accs: Vec<Accumulators> = prepared
+            .iter()
+            .map(|p| Accumulators::new(&p.plan, mode))
+            .collect();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            if k >= n_blocks {
+                break;
+            }
+            let first = k as u64 * LANES as u64;
+            let blk = Block {
+                first,
+                lanes: (settings.paths - first).min(LANES as u64) as usize,
+                width: LANES,
+            };
+            for ((p, w), acc) in prepared.iter().zip(&mut works).zip(&mut accs) {
+                simulate_block(p, settings.seed, &blk, w, acc)?;
+            }
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_blocks);
+        }
+        Ok(accs)
+    });
+    let mut merged: Option<Vec<Accumulators>> = None;
+    for r in per_worker {
+        let accs = r?;
+        match &mut merged {
+            None => merged = Some(accs),
+            Some(m) => m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b)),
+        }
+    }
+    let merged = merged.unwrap_or_default();
+    let mut out = Vec::new();
+    for (p, mut acc) in prepared.iter().zip(merged) {
+        if acc.cells.iter().any(|c| c.moments.overflowed())
+            || acc.means.iter().any(|c| c.overflowed())
+        {
+            return Err(SimError::Overflow {
+                variant: p.name.clone(),
+            });
+        }
+        out.push(results::finish(&p.name, p.model, &p.plan, &mut acc));
+    }
+    Ok(Results {
+        variants: out,
+        paths: settings.paths,
+        seed: settings.seed,
+        quantile_mode: mode,
+    })
+}
+
+/// Simulates one block of one variant and adds it to `acc`.
+pub fn simulate_block(
+    p: &Prepared,
+    seed: u64,
+    blk: &Block,
+    w: &mut Work,
+    acc: &mut Accumulators,
+) -> Result<(), SimError> {
+    let m = p.model;
+    let plan = &p.plan;
+    let t_n = m.years;
+    let lanes = blk.width;
+    w.clear();
+    drivers::simulate(m, &plan.driver_keys, seed, blk, &mut w.x, &mut w.z);
+    for t in 0..t_n {
+        for b in 0..blk.lanes {
+            w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
+            w.fx[t * lanes + b] = m.fx.map_or(1.0, |f| w.x[[f, t, b]]);
+        }
+    }
+    let mut pp = std::mem::replace(&mut w.pp, ProjectPaths::new(0, 0, 0));
+    projects::simulate(m, &plan.project_keys, seed, blk, w, &mut pp);
+    fiscal::simulate(m, plan, seed, blk, &pp, w);
+    funds::simulate(m, plan, seed, blk, w);
+    budgets::simulate(m, plan, seed, blk, w, acc);
+    accumulate_levels(m, plan, blk, w, &pp, acc);
+    w.pp = pp;
+    // Conservation (MODEL.md section 5): everything due reached a budget, a community, a fund
+    // balance, or is pending.
+    for b in 0..blk.lanes {
+        let mut accounted = w.received[b];
+        accounted += (0..t_n)
+            .map(|t| w.republic.slice(ndarray::s![.., t, b]).sum())
+            .sum::<f64>();
+        accounted += (0..t_n)
+            .map(|t| w.oblast.slice(ndarray::s![.., t, b]).sum())
+            .sum::<f64>();
+        if t_n > 0 {
+            accounted += w.fund_bal.slice(ndarray::s![.., t_n - 1, b]).sum();
+        }
+        accounted += w.pending.column(b).sum();
+        let due = w.due[b];
+        let diff = (due - accounted).abs();
+        if diff > 1e-6 * due.abs().max(1.0) {
+            return Err(SimError::Conservation {
+                variant: p.name.clone(),
+                path: blk.path(b),
+                due,
+                accounted,
+                diff,
+            });
+        }
+    }
+    acc.paths += blk.lanes as u64;
+    Ok(())
+}
+
+/// Budget levels above municipalities, projects and pending payments.
+fn accumulate_levels(
+    m: &Model,
+    plan: &Plan,
+    blk: &Block,
+    w: &Work,
+    pp: &ProjectPaths,
+    acc: &mut Accumulators,
+) {
+    let t_n = m.years;
+    let nb = blk.lanes;
+    let mut add = |cell: usize, f: &dyn Fn(usize) -> f64| {
+        let c = &mut acc.cells[cell];
+        for b in 0..nb {
+            c.add(f(b));
+        }
+    };
+    // republic: each instrument, then total
+    let nr = plan.republic.len();
+    for t in 0..t_n {
+        for k in 0..nr {
+            add(plan.republic_cells + k * t_n + t, &|b| {
+                w.republic[[k, t, b]]
+            });
+        }
+        add(plan.republic_cells + nr * t_n + t, &|b| {
+            (0..nr).map(|k| w.republic[[k, t, b]]).sum()
+        });
+    }
+    for (o, &base) in plan.oblast_cells.iter().enumerate() {
+        let rows: Vec<usize> = plan
+            .oblast_streams
+            .iter()
+            .enumerate()
+            .filter(|(_, (x, _))| *x == o)
+            .map(|(r, _)| r)
+            .collect();
+        for t in 0..t_n {
+            for (k, &r) in rows.iter().enumerate() {
+                add(base + k * t_n + t, &|b| w.oblast[[r, t, b]]);
+            }
+            add(base + rows.len() * t_n + t, &|b| {
+                rows.iter().map(|&r| w.oblast[[r, t, b]]).sum()
+            });
+        }
+    }
+    for f in 0..m.funds.len() {
+        let base = plan.fund_cells + f * 3 * t_n;
+        for t in 0..t_n {
+            add(base + t, &|b| w.fund_in[[f, t, b]]);
+            add(base + t_n + t, &|b| w.fund_out[[f, t, b]]);
+            add(base + 2 * t_n + t, &|b| w.fund_bal[[f, t, b]]);
+        }
+    }
+    for j in 0..m.projects.len() {
+        let base = plan.project_cells + j * 2 * t_n;
+        for t in 0..t_n {
+            add(base + t, &|b| pp.output[[j, t, b]]);
+            add(base + t_n + t, &|b| pp.revenue[[j, t, b]]);
+            for b in 0..nb {
+                acc.states[(j * t_n + t) * 4 + pp.state[[j, t, b]] as usize] += 1;
+            }
+        }
+    }
+    for i in 0..m.instruments.len() {
+        add(plan.pending_cells + i, &|b| w.pending[[i, b]]);
+    }
+}

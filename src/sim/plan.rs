@@ -1,0 +1,315 @@
+//! What a run of one variant computes and reports, laid out once before any path is drawn:
+//! the streams each municipality lists (MODEL.md section 6), the budget levels, where each
+//! instrument's money lands, and the offsets of every statistics cell.
+
+use super::rng::entity_key;
+use crate::model::{Model, Target};
+
+/// A stream at a municipality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MuniStream {
+    OwnRevenue,
+    Grant,
+    ProjectTotal,
+    BudgetTotal,
+    /// On-budget receipts of an instrument.
+    Instrument(usize),
+    /// Off-budget (community) receipts of an instrument.
+    Community(usize),
+    /// Payouts of a fund.
+    Fund(usize),
+}
+
+impl MuniStream {
+    pub fn name(self, m: &Model) -> String {
+        match self {
+            MuniStream::OwnRevenue => "own_revenue".into(),
+            MuniStream::Grant => "grant".into(),
+            MuniStream::ProjectTotal => "project_total".into(),
+            MuniStream::BudgetTotal => "budget_total".into(),
+            MuniStream::Instrument(i) => m.instruments[i].id.clone(),
+            MuniStream::Community(i) => format!("community:{}", m.instruments[i].id),
+            MuniStream::Fund(f) => format!("fund:{}", m.funds[f].id),
+        }
+    }
+}
+
+/// Where one share of an instrument's payment for one project lands in the block workspace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dest {
+    /// A routed municipal stream (budget or community receipts of one instrument).
+    Routed(usize),
+    Fund(usize),
+    /// The republic's stream of this instrument (index into `Plan::republic`).
+    Republic(usize),
+    /// An oblast's stream of this instrument (index into `Plan::oblast_streams`).
+    Oblast(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct FlowPlan {
+    pub instrument: usize,
+    pub project: usize,
+    /// (destination, share, counts for the recipient's grant)
+    pub dests: Vec<(Dest, f64, Option<usize>)>,
+    pub key: u64,
+}
+
+/// A routed municipal stream: receipts of instrument `instrument` at municipality `muni`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Routed {
+    pub muni: usize,
+    pub instrument: usize,
+    pub community: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub years: usize,
+    pub discount: Vec<f64>,
+    pub streams: Vec<Vec<MuniStream>>,
+    pub routed: Vec<Routed>,
+    pub flows: Vec<FlowPlan>,
+    /// Instruments paying the republic, in instrument order.
+    pub republic: Vec<usize>,
+    /// (oblast, instrument) pairs with money routed there, grouped by oblast.
+    pub oblast_streams: Vec<(usize, usize)>,
+    /// Funds each municipality belongs to and that receive money: (fund, member position).
+    pub memberships: Vec<Vec<(usize, usize)>>,
+    /// Funds that receive any money.
+    pub fund_live: Vec<bool>,
+    // Entity keys of the random streams.
+    pub driver_keys: Vec<u64>,
+    pub muni_keys: Vec<u64>,
+    pub project_keys: Vec<u64>,
+    /// Per fund, per member.
+    pub winner_keys: Vec<Vec<u64>>,
+    // Offsets of statistics cells.
+    pub muni_cells: Vec<usize>,
+    pub npv_cells: Vec<usize>,
+    pub republic_cells: usize,
+    pub oblast_cells: Vec<usize>,
+    pub fund_cells: usize,
+    pub project_cells: usize,
+    pub pending_cells: usize,
+    pub n_cells: usize,
+    /// Means-only accumulators: shortfall (indicator, gap) per municipality with a need, per year.
+    pub shortfall_means: Vec<Option<usize>>,
+    pub n_means: usize,
+    /// Per project, per year, four state counters.
+    pub n_states: usize,
+}
+
+impl Plan {
+    pub fn new(m: &Model) -> Plan {
+        let years = m.years;
+        let nm = m.municipalities.len();
+        // Levels first, in a fixed order, so destinations can point at their final positions.
+        let mut republic: Vec<usize> = Vec::new();
+        let mut oblast_streams: Vec<(usize, usize)> = Vec::new();
+        let mut fund_live = vec![false; m.funds.len()];
+        for (ii, inst) in m.instruments.iter().enumerate() {
+            for (target, _) in inst.flows.iter().flat_map(|f| &f.targets) {
+                match *target {
+                    Target::Republic if !republic.contains(&ii) => republic.push(ii),
+                    Target::Oblast(o) if !oblast_streams.contains(&(o, ii)) => {
+                        oblast_streams.push((o, ii))
+                    }
+                    Target::Fund(fi) => fund_live[fi] = true,
+                    _ => {}
+                }
+            }
+        }
+        oblast_streams.sort();
+        let mut routed: Vec<Routed> = Vec::new();
+        let mut flows = Vec::new();
+        for (ii, inst) in m.instruments.iter().enumerate() {
+            for f in &inst.flows {
+                let dests = f
+                    .targets
+                    .iter()
+                    .map(|(target, share)| match *target {
+                        Target::Budget(mu) | Target::Community(mu) => {
+                            let r = Routed {
+                                muni: mu,
+                                instrument: ii,
+                                community: matches!(target, Target::Community(_)),
+                            };
+                            let counts = !r.community && inst.counts_for_grant;
+                            (
+                                Dest::Routed(position_or_push(&mut routed, r)),
+                                *share,
+                                counts.then_some(mu),
+                            )
+                        }
+                        Target::Fund(fi) => (Dest::Fund(fi), *share, None),
+                        Target::Republic => (Dest::Republic(position(&republic, ii)), *share, None),
+                        Target::Oblast(o) => (
+                            Dest::Oblast(position(&oblast_streams, (o, ii))),
+                            *share,
+                            None,
+                        ),
+                    })
+                    .collect();
+                flows.push(FlowPlan {
+                    instrument: ii,
+                    project: f.project,
+                    dests,
+                    key: entity_key("flow", &format!("{}/{}", inst.id, m.projects[f.project].id)),
+                });
+            }
+        }
+        let mut memberships = vec![Vec::new(); nm];
+        for (fi, f) in m.funds.iter().enumerate() {
+            if !fund_live[fi] {
+                continue;
+            }
+            for (pos, &mu) in f.members.iter().enumerate() {
+                memberships[mu].push((fi, pos));
+            }
+        }
+        let mut streams = Vec::with_capacity(nm);
+        for (mu, ms) in memberships.iter().enumerate() {
+            let mut s = vec![
+                MuniStream::OwnRevenue,
+                MuniStream::Grant,
+                MuniStream::ProjectTotal,
+                MuniStream::BudgetTotal,
+            ];
+            for community in [false, true] {
+                for ii in 0..m.instruments.len() {
+                    let r = Routed {
+                        muni: mu,
+                        instrument: ii,
+                        community,
+                    };
+                    if routed.contains(&r) {
+                        s.push(if community {
+                            MuniStream::Community(ii)
+                        } else {
+                            MuniStream::Instrument(ii)
+                        });
+                    }
+                }
+            }
+            s.extend(ms.iter().map(|(fi, _)| MuniStream::Fund(*fi)));
+            streams.push(s);
+        }
+
+        // Cell offsets.
+        let mut n = 0;
+        let mut muni_cells = Vec::with_capacity(nm);
+        for s in &streams {
+            muni_cells.push(n);
+            n += s.len() * years;
+        }
+        let mut npv_cells = Vec::with_capacity(nm);
+        for s in &streams {
+            npv_cells.push(n);
+            n += s.len();
+        }
+        let republic_cells = n;
+        n += (republic.len() + 1) * years;
+        let mut oblast_cells = Vec::with_capacity(m.oblasts.len());
+        for o in 0..m.oblasts.len() {
+            oblast_cells.push(n);
+            let k = oblast_streams.iter().filter(|(x, _)| *x == o).count();
+            n += (k + 1) * years;
+        }
+        let fund_cells = n;
+        n += m.funds.len() * 3 * years;
+        let project_cells = n;
+        n += m.projects.len() * 2 * years;
+        let pending_cells = n;
+        n += m.instruments.len();
+        let mut n_means = 0;
+        let shortfall_means = m
+            .municipalities
+            .iter()
+            .map(|mu| {
+                mu.spending_need.as_ref().map(|_| {
+                    let o = n_means;
+                    n_means += 2 * years;
+                    o
+                })
+            })
+            .collect();
+        Plan {
+            years,
+            discount: crate::stats::discount_factors(m.discount_rate, years),
+            streams,
+            routed,
+            flows,
+            republic,
+            oblast_streams,
+            memberships,
+            fund_live,
+            driver_keys: m
+                .drivers
+                .iter()
+                .map(|d| entity_key("driver", &d.id))
+                .collect(),
+            muni_keys: m
+                .municipalities
+                .iter()
+                .map(|x| entity_key("municipality", &x.id))
+                .collect(),
+            project_keys: m
+                .projects
+                .iter()
+                .map(|p| entity_key("project", &p.id))
+                .collect(),
+            winner_keys: m
+                .funds
+                .iter()
+                .map(|f| {
+                    f.members
+                        .iter()
+                        .map(|&mu| {
+                            entity_key(
+                                "fund-member",
+                                &format!("{}/{}", f.id, m.municipalities[mu].id),
+                            )
+                        })
+                        .collect()
+                })
+                .collect(),
+            muni_cells,
+            npv_cells,
+            republic_cells,
+            oblast_cells,
+            fund_cells,
+            project_cells,
+            pending_cells,
+            n_cells: n,
+            shortfall_means,
+            n_means,
+            n_states: m.projects.len() * years * 4,
+        }
+    }
+
+    /// Instruments with money at oblast `o`, in order.
+    pub fn oblast_instruments(&self, o: usize) -> Vec<usize> {
+        self.oblast_streams
+            .iter()
+            .filter(|(x, _)| *x == o)
+            .map(|(_, i)| *i)
+            .collect()
+    }
+}
+
+fn position<T: PartialEq>(v: &[T], x: T) -> usize {
+    v.iter()
+        .position(|y| *y == x)
+        .expect("listed in the first pass")
+}
+
+fn position_or_push<T: PartialEq + Copy>(v: &mut Vec<T>, x: T) -> usize {
+    match v.iter().position(|y| *y == x) {
+        Some(i) => i,
+        None => {
+            v.push(x);
+            v.len() - 1
+        }
+    }
+}

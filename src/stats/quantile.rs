@@ -1,0 +1,376 @@
+//! Quantiles over paths: exact (all values kept) or a mergeable log-linear histogram sketch.
+//!
+//! The reported quantiles are `p05 p10 p25 p50 p75 p90 p95` with the definition numpy calls
+//! "linear": for sorted values `x[0..n]` and probability `p`, `h = (n-1) p`, and the quantile
+//! is `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
+
+/// The probabilities reported everywhere, in column order.
+pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+pub const NAMES: [&str; 7] = ["p05", "p10", "p25", "p50", "p75", "p90", "p95"];
+
+/// The numpy "linear" quantile of sorted values.
+pub fn linear(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Exact quantiles of all values.
+pub fn exact(values: &mut [f64]) -> [f64; 7] {
+    values.sort_unstable_by(f64::total_cmp);
+    PROBS.map(|p| linear(values, p))
+}
+
+/// Largest number of buckets one side of a sketch keeps before halving its resolution.
+const MAX_SPAN: i64 = 1024;
+/// Finest resolution: mantissa bits kept (2^12 buckets per octave, 0.017% wide).
+const MAX_BITS: u32 = 12;
+
+/// A log-linear histogram of magnitudes: a bucket is the float's exponent and top `bits` of
+/// its mantissa, so bucket edges are exact floats and a coarser resolution is an exact merge of
+/// pairs of buckets. Resolution halves only when the range of values needs it, so the final
+/// state depends only on the multiset of values: merging in any split gives the same bits.
+#[derive(Debug, Clone)]
+struct Side {
+    bits: u32,
+    lo: i64,
+    counts: Vec<u32>,
+    min: f64,
+    max: f64,
+}
+
+impl Default for Side {
+    fn default() -> Side {
+        Side {
+            bits: MAX_BITS,
+            lo: 0,
+            counts: Vec::new(),
+            min: f64::INFINITY,
+            max: 0.0,
+        }
+    }
+}
+
+impl Side {
+    #[inline]
+    fn index(x: f64, bits: u32) -> i64 {
+        (x.to_bits() >> (52 - bits)) as i64
+    }
+
+    fn total(&self) -> u64 {
+        self.counts.iter().map(|c| *c as u64).sum()
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+        let i = Self::index(x, self.bits);
+        if self.counts.is_empty() {
+            self.lo = i;
+            self.counts.push(1);
+            return;
+        }
+        let hi = self.lo + self.counts.len() as i64 - 1;
+        if i >= self.lo && i <= hi {
+            self.counts[(i - self.lo) as usize] += 1;
+            return;
+        }
+        self.add_outside(i, x);
+    }
+
+    #[cold]
+    fn add_outside(&mut self, i: i64, x: f64) {
+        let hi = self.lo + self.counts.len() as i64 - 1;
+        let (new_lo, new_hi) = (self.lo.min(i), hi.max(i));
+        if new_hi - new_lo + 1 > MAX_SPAN {
+            self.coarsen_to_fit(new_lo, new_hi);
+            let i = Self::index(x, self.bits);
+            self.grow(i);
+            let k = (i - self.lo) as usize;
+            self.counts[k] += 1;
+            return;
+        }
+        self.grow(i);
+        let k = (i - self.lo) as usize;
+        self.counts[k] += 1;
+    }
+
+    /// Extends the bucket range to include index `i`.
+    fn grow(&mut self, i: i64) {
+        let hi = self.lo + self.counts.len() as i64 - 1;
+        if i < self.lo {
+            let extra = (self.lo - i) as usize;
+            let mut v = vec![0u32; extra];
+            v.extend_from_slice(&self.counts);
+            self.counts = v;
+            self.lo = i;
+        } else if i > hi {
+            self.counts.resize(self.counts.len() + (i - hi) as usize, 0);
+        }
+    }
+
+    /// Halves the resolution until indices `lo..=hi` (at the current resolution) fit.
+    fn coarsen_to_fit(&mut self, mut lo: i64, mut hi: i64) {
+        while hi - lo + 1 > MAX_SPAN {
+            self.halve();
+            lo >>= 1;
+            hi >>= 1;
+        }
+    }
+
+    fn halve(&mut self) {
+        let new_lo = self.lo >> 1;
+        let new_hi = (self.lo + self.counts.len() as i64 - 1) >> 1;
+        let mut v = vec![0u32; (new_hi - new_lo + 1) as usize];
+        for (k, c) in self.counts.iter().enumerate() {
+            v[(((self.lo + k as i64) >> 1) - new_lo) as usize] += c;
+        }
+        self.counts = v;
+        self.lo = new_lo;
+        self.bits -= 1;
+    }
+
+    fn merge(&mut self, o: &Side) {
+        if o.counts.is_empty() {
+            return;
+        }
+        if self.counts.is_empty() {
+            *self = o.clone();
+            return;
+        }
+        let mut o = o.clone();
+        while self.bits > o.bits {
+            self.halve();
+        }
+        while o.bits > self.bits {
+            o.halve();
+        }
+        let lo = self.lo.min(o.lo);
+        let hi = (self.lo + self.counts.len() as i64 - 1).max(o.lo + o.counts.len() as i64 - 1);
+        self.grow(lo);
+        self.grow(hi);
+        for (k, c) in o.counts.iter().enumerate() {
+            self.counts[(o.lo + k as i64 - self.lo) as usize] += c;
+        }
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+        let hi = self.lo + self.counts.len() as i64 - 1;
+        self.coarsen_to_fit(self.lo, hi);
+        // Trim empty buckets at the ends so equal multisets give equal states.
+        let first = self.counts.iter().position(|c| *c > 0).unwrap_or(0);
+        let last = self.counts.iter().rposition(|c| *c > 0).unwrap_or(0);
+        self.counts = self.counts[first..=last].to_vec();
+        self.lo += first as i64;
+    }
+
+    /// Bucket `k`'s value range, clamped to the observed extremes.
+    fn bounds(&self, k: usize) -> (f64, f64) {
+        let shift = 52 - self.bits;
+        let i = (self.lo + k as i64) as u64;
+        let a = f64::from_bits(i << shift);
+        let b = f64::from_bits((i + 1) << shift);
+        (a.max(self.min), b.min(self.max))
+    }
+}
+
+/// A mergeable quantile sketch for values of any sign.
+#[derive(Debug, Clone, Default)]
+pub struct Sketch {
+    zeros: u64,
+    pos: Side,
+    neg: Side,
+}
+
+/// A value and, for a sketch, the share of paths in the bucket it came from: the rank error
+/// of the estimate is at most that share.
+#[derive(Debug, Clone, Copy)]
+struct Located {
+    value: f64,
+    bucket_share: f64,
+}
+
+impl Sketch {
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x > 0.0 {
+            self.pos.add(x);
+        } else if x < 0.0 {
+            self.neg.add(-x);
+        } else {
+            self.zeros += 1;
+        }
+    }
+
+    pub fn merge(&mut self, o: &Sketch) {
+        self.zeros += o.zeros;
+        self.pos.merge(&o.pos);
+        self.neg.merge(&o.neg);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.zeros + self.pos.total() + self.neg.total()
+    }
+
+    /// The estimate of the `r`-th smallest value (0-based), spreading each bucket's values
+    /// evenly over its range.
+    fn order_stat(&self, r: u64, n: u64) -> Located {
+        let nneg = self.neg.total();
+        if r < nneg {
+            // Negative side, from the most negative: walk magnitudes from the top.
+            let mut seen = 0u64;
+            for k in (0..self.neg.counts.len()).rev() {
+                let c = self.neg.counts[k] as u64;
+                if c == 0 {
+                    continue;
+                }
+                if r < seen + c {
+                    let (a, b) = self.neg.bounds(k);
+                    let f = (r - seen) as f64 + 0.5;
+                    return Located {
+                        value: -(b - (b - a) * f / c as f64),
+                        bucket_share: c as f64 / n as f64,
+                    };
+                }
+                seen += c;
+            }
+        }
+        let r = r - nneg.min(r);
+        if r < self.zeros {
+            return Located {
+                value: 0.0,
+                bucket_share: 0.0,
+            };
+        }
+        let r = r - self.zeros;
+        let mut seen = 0u64;
+        for (k, c) in self.pos.counts.iter().enumerate() {
+            let c = *c as u64;
+            if c == 0 {
+                continue;
+            }
+            if r < seen + c {
+                let (a, b) = self.pos.bounds(k);
+                let f = (r - seen) as f64 + 0.5;
+                return Located {
+                    value: a + (b - a) * f / c as f64,
+                    bucket_share: c as f64 / n as f64,
+                };
+            }
+            seen += c;
+        }
+        Located {
+            value: self.pos.max,
+            bucket_share: 0.0,
+        }
+    }
+
+    /// The seven quantiles (numpy "linear" on the estimated order statistics) and the largest
+    /// bucket share involved: an upper bound on their rank error.
+    pub fn quantiles(&self) -> ([f64; 7], f64) {
+        let n = self.count();
+        if n == 0 {
+            return ([f64::NAN; 7], 0.0);
+        }
+        let mut worst = 0.0f64;
+        let q = PROBS.map(|p| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as u64;
+            let a = self.order_stat(lo, n);
+            let b = self.order_stat((lo + 1).min(n - 1), n);
+            worst = worst.max(a.bucket_share).max(b.bucket_share);
+            a.value + (h - lo as f64) * (b.value - a.value)
+        });
+        (q, worst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_matches_numpy_by_hand() {
+        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+        // numpy.quantile(v, 0.9) = 4 + 0.6 * (10 - 4) = 7.6; p50 = 3; p05 = 1 + 0.2 = 1.2
+        assert!((linear(&v, 0.9) - 7.6).abs() < 1e-12);
+        assert_eq!(linear(&v, 0.5), 3.0);
+        assert!((linear(&v, 0.05) - 1.2).abs() < 1e-12);
+        assert_eq!(linear(&[5.0], 0.95), 5.0);
+    }
+
+    /// A log-normal-like sample with zeros and negatives, deterministic.
+    fn sample(n: usize) -> Vec<f64> {
+        let mut x = 0x12345678u64;
+        (0..n)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+                match i % 10 {
+                    0 => 0.0,
+                    1 => -(1.0 + u) * 1e5,
+                    _ => (8.0 * u - 4.0).exp() * 3e6,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sketch_rank_error_is_within_its_stated_bound() {
+        let xs = sample(50_000);
+        let mut s = Sketch::default();
+        for x in &xs {
+            s.add(*x);
+        }
+        let (q, bound) = s.quantiles();
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len() as f64;
+        for (k, p) in PROBS.iter().enumerate() {
+            // Rank of the estimate among the data.
+            let rank = sorted.partition_point(|v| *v < q[k]) as f64 / (n - 1.0);
+            let err = (rank - p).abs();
+            assert!(
+                err <= bound + 2.0 / n,
+                "p{p}: rank error {err} > bound {bound}"
+            );
+        }
+        assert!(bound < 0.005, "bound {bound}");
+    }
+
+    #[test]
+    fn sketch_merges_to_the_same_state_in_any_split() {
+        let xs = sample(20_000);
+        let whole = {
+            let mut s = Sketch::default();
+            xs.iter().for_each(|x| s.add(*x));
+            s
+        };
+        for parts in [2, 5, 64] {
+            let mut m = Sketch::default();
+            for c in xs.chunks(xs.len().div_ceil(parts)).rev() {
+                let mut s = Sketch::default();
+                c.iter().for_each(|x| s.add(*x));
+                m.merge(&s);
+            }
+            assert_eq!(m.quantiles().0, whole.quantiles().0);
+            assert_eq!(m.pos.bits, whole.pos.bits);
+        }
+    }
+
+    #[test]
+    fn constant_values_give_exact_quantiles() {
+        let mut s = Sketch::default();
+        for _ in 0..100 {
+            s.add(2_500_000.0);
+        }
+        assert_eq!(s.quantiles().0, [2_500_000.0; 7]);
+    }
+}
