@@ -100,6 +100,11 @@ pub fn simulate(
                 }
             }
         }
+        if let Some(kept) = &mut w.kept {
+            for (s, _) in streams.iter().enumerate() {
+                kept[plan.stream_rows[mu] + s].copy_from_slice(&vals[s]);
+            }
+        }
         // Statistics: per stream and year, and the NPV per stream.
         for (s, _) in streams.iter().enumerate() {
             let base = plan.muni_cells[mu] + s * t_n;

@@ -84,6 +84,9 @@ pub struct Plan {
     pub project_keys: Vec<u64>,
     /// Per fund, per member.
     pub winner_keys: Vec<Vec<u64>>,
+    /// First row of each municipality's streams when per-path values are kept; `n_rows` in all.
+    pub stream_rows: Vec<usize>,
+    pub n_rows: usize,
     // Offsets of statistics cells.
     pub muni_cells: Vec<usize>,
     pub npv_cells: Vec<usize>,
@@ -234,8 +237,16 @@ impl Plan {
                 })
             })
             .collect();
+        let mut stream_rows = Vec::with_capacity(nm);
+        let mut n_rows = 0;
+        for s in &streams {
+            stream_rows.push(n_rows);
+            n_rows += s.len();
+        }
         Plan {
             years,
+            stream_rows,
+            n_rows,
             discount: crate::stats::discount_factors(m.discount_rate, years),
             streams,
             routed,

@@ -1,9 +1,12 @@
 //! Integration tests of aimak, one binary with a module per topic.
 
 mod cli;
+mod determinism;
+mod engine;
 mod fuzz;
 mod invalid;
 mod scenarios;
+mod statistics;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
