@@ -26,7 +26,7 @@ fn engine(c: &mut Criterion) {
                     threads,
                     quantiles: None,
                 };
-                sim::run(&s, &["baseline"], &settings, &|_, _| {}).expect("run")
+                sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).expect("run")
             })
         });
     }

@@ -113,20 +113,66 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             out.display()
         )));
     }
-    let bar = progress_bar(args.quiet);
-    let results = aimak::sim::run(&scenario, &variants, &settings, &|done, total| {
-        if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
+    let runtime = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
+    let staging = aimak::report::Staging::new(&out, args.force).map_err(|e| runtime(&e))?;
+    let selected = aimak::sim::selected(&scenario, &variants);
+    // Provenance before the run is known except for the statistics method; the kept-paths
+    // file gets the same scenario hash, seed and paths.
+    let pre = aimak::report::Provenance {
+        aimak_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.baseline.name.clone(),
+        scenario_sha256: scenario.sha256.clone(),
+        seed: settings.seed,
+        paths: settings.paths,
+        quantile_method: "not applicable: per-path values".into(),
+        max_rank_error: 0.0,
+        variants: selected.iter().map(|(n, _)| n.to_string()).collect(),
+        date: aimak::report::today(),
+    };
+    let writer = if args.keep_paths {
+        Some(
+            aimak::report::kept::PathWriter::start(staging.dir(), &selected, &pre)
+                .map_err(|e| runtime(&e))?,
+        )
+    } else {
+        None
+    };
+    let sender = writer.as_ref().map(|w| w.sender());
+    let keep = |kb: aimak::sim::KeptBlock| {
+        if let Some(s) = &sender {
+            // A closed channel means the writer failed; its error is reported by finish().
+            let _ = s.send(kb);
         }
-    })
-    .map_err(|e| Failure::Runtime(e.to_string()))?;
+    };
+    let bar = progress_bar(args.quiet);
+    let results = aimak::sim::run(
+        &scenario,
+        &variants,
+        &settings,
+        &|done, total| {
+            if let Some(b) = &bar {
+                b.set_length(total as u64);
+                b.set_position(done as u64);
+            }
+        },
+        writer
+            .is_some()
+            .then_some(&keep as &(dyn Fn(aimak::sim::KeptBlock) + Sync)),
+    )
+    .map_err(|e| runtime(&e))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    drop(sender);
     let prov = aimak::report::Provenance::new(&results, &scenario.baseline.name, &scenario.sha256);
-    aimak::report::write_run(&results, &prov, &out, args.force, |_dir| Ok(Vec::new()))
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let mut files =
+        aimak::report::write_tables(&results, &prov, staging.dir()).map_err(|e| runtime(&e))?;
+    if let Some(w) = writer {
+        let rows = w.finish().map_err(|e| runtime(&e))?;
+        files.push((aimak::report::kept::FILE.to_string(), rows));
+    }
+    aimak::report::write_manifest(staging.dir(), &prov, &files).map_err(|e| runtime(&e))?;
+    staging.commit().map_err(|e| runtime(&e))?;
     if !args.quiet {
         print!(
             "{}",

@@ -3,6 +3,7 @@
 //! A run's folder is written under a temporary name beside its destination and renamed into
 //! place only when every file is complete, so a folder named like a result is always whole.
 
+pub mod kept;
 pub mod summary;
 pub mod tables;
 
@@ -106,71 +107,119 @@ pub fn write_parquet(
     Ok(())
 }
 
-/// Writes the tables and manifest of a run into `out`, atomically. `extra` writes more files
-/// (charts) into the temporary folder before it is renamed.
-pub fn write_run(
+/// A run's output folder while it is being written: a hidden temporary folder beside the
+/// destination, renamed into place by [`Staging::commit`] and removed if dropped before.
+pub struct Staging {
+    tmp: PathBuf,
+    out: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Refuses an existing `out` unless `force`.
+    pub fn new(out: &Path, force: bool) -> Result<Staging, ReportError> {
+        if out.exists() && !force {
+            return Err(ReportError::Exists(out.to_path_buf()));
+        }
+        let parent = parent_of(out);
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let tmp = parent.join(format!(
+            ".{}.partial-{}",
+            file_name(out),
+            std::process::id()
+        ));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+        }
+        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
+        Ok(Staging {
+            tmp,
+            out: out.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// Moves the finished folder into place (replacing an old one, which is moved aside
+    /// first and removed after).
+    pub fn commit(mut self) -> Result<(), ReportError> {
+        let old = parent_of(&self.out).join(format!(
+            ".{}.old-{}",
+            file_name(&self.out),
+            std::process::id()
+        ));
+        if self.out.exists() {
+            std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
+        }
+        std::fs::rename(&self.tmp, &self.out).map_err(io(&self.out))?;
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+fn parent_of(p: &Path) -> &Path {
+    p.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "run".into())
+}
+
+/// Writes the six tables of MODEL.md section 9 into `dir`; returns (file, rows).
+pub fn write_tables(
     results: &Results,
     prov: &Provenance,
-    out: &Path,
-    force: bool,
-    extra: impl FnOnce(&Path) -> Result<Vec<String>, ReportError>,
+    dir: &Path,
+) -> Result<Vec<(String, usize)>, ReportError> {
+    let tables = tables::all(results).map_err(|source| ReportError::Table {
+        name: "results".into(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    for (file, mut df) in tables {
+        write_parquet(&mut df, &dir.join(file), prov)?;
+        files.push((file.to_string(), df.height()));
+    }
+    Ok(files)
+}
+
+/// Writes `manifest.json`: the provenance and every file of the run with its row count.
+pub fn write_manifest(
+    dir: &Path,
+    prov: &Provenance,
+    files: &[(String, usize)],
 ) -> Result<(), ReportError> {
-    if out.exists() && !force {
-        return Err(ReportError::Exists(out.to_path_buf()));
-    }
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "run".into());
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-    }
-    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-    let result = (|| {
-        let mut files = Vec::new();
-        let tables = tables::all(results).map_err(|source| ReportError::Table {
-            name: "results".into(),
-            source,
-        })?;
-        for (file, mut df) in tables {
-            write_parquet(&mut df, &tmp.join(file), prov)?;
-            files.push(FileEntry {
-                name: file.to_string(),
-                rows: df.height(),
-            });
-        }
-        for f in extra(&tmp)? {
-            files.push(FileEntry { name: f, rows: 0 });
-        }
-        let manifest = Manifest {
-            provenance: prov,
-            files,
-        };
-        let path = tmp.join("manifest.json");
-        let text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-        std::fs::write(&path, text).map_err(io(&path))?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    // Swap into place: the old folder (with --force) is moved aside first, removed after.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(io(out))?;
-    }
-    std::fs::rename(&tmp, out).map_err(io(out))?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(())
+    let manifest = Manifest {
+        provenance: prov,
+        files: files
+            .iter()
+            .map(|(name, rows)| FileEntry {
+                name: name.clone(),
+                rows: *rows,
+            })
+            .collect(),
+    };
+    let path = dir.join("manifest.json");
+    let text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
+    std::fs::write(&path, text).map_err(io(&path))
 }
 
 /// A scenario name as a folder name: lower case letters, digits and dashes.

@@ -38,6 +38,22 @@ pub struct Settings {
     pub quantiles: Option<QuantileMode>,
 }
 
+/// Every municipal value of one block of paths of one variant, for `--keep-paths`.
+#[derive(Debug, Clone)]
+pub struct KeptBlock {
+    pub block: usize,
+    /// Index of the variant in the run's order.
+    pub variant: usize,
+    pub first: u64,
+    pub lanes: usize,
+    pub width: usize,
+    /// Rows as `Plan::stream_rows`, each `[t * width + lane]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// Receives kept blocks; called from worker threads.
+pub type Keep<'a> = &'a (dyn Fn(KeptBlock) + Sync);
+
 /// A block of consecutive paths.
 #[derive(Debug, Clone, Copy)]
 pub struct Block {
@@ -312,10 +328,10 @@ pub fn run(
     variants: &[&str],
     settings: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
+    keep: Option<Keep>,
 ) -> Result<Results, SimError> {
-    let prepared: Vec<Prepared> = scenario
-        .models()
-        .filter(|(name, _)| variants.contains(name))
+    let prepared: Vec<Prepared> = selected(scenario, variants)
+        .into_iter()
         .map(|(name, model)| Prepared {
             name: name.to_string(),
             model,
@@ -341,7 +357,13 @@ pub fn run(
     let per_worker: Vec<Result<Vec<Accumulators>, SimError>> = pool.broadcast(|_| {
         let mut works: Vec<Work> = prepared
             .iter()
-            .map(|p| Work::new(p.model, &p.plan))
+            .map(|p| {
+                let mut w = Work::new(p.model, &p.plan);
+                if keep.is_some() {
+                    w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
+                }
+                w
+            })
             .collect();
         let mut accs: Vec<Accumulators> = prepared
             .iter()
@@ -358,8 +380,18 @@ pub fn run(
                 lanes: (settings.paths - first).min(LANES as u64) as usize,
                 width: LANES,
             };
-            for ((p, w), acc) in prepared.iter().zip(&mut works).zip(&mut accs) {
+            for (v, ((p, w), acc)) in prepared.iter().zip(&mut works).zip(&mut accs).enumerate() {
                 simulate_block(p, settings.seed, &blk, w, acc)?;
+                if let (Some(keep), Some(values)) = (keep, &w.kept) {
+                    keep(KeptBlock {
+                        block: k,
+                        variant: v,
+                        first,
+                        lanes: blk.lanes,
+                        width: LANES,
+                        values: values.clone(),
+                    });
+                }
             }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_blocks);
         }
@@ -391,6 +423,14 @@ pub fn run(
         seed: settings.seed,
         quantile_mode: mode,
     })
+}
+
+/// The variants of `scenario` named in `names`, in run order (baseline first, then file order).
+pub fn selected<'s>(scenario: &'s Scenario, names: &[&str]) -> Vec<(&'s str, &'s Model)> {
+    scenario
+        .models()
+        .filter(|(name, _)| names.contains(name))
+        .collect()
 }
 
 /// Simulates one block of one variant and adds it to `acc`.

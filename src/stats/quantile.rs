@@ -27,7 +27,7 @@ pub fn exact(values: &mut [f64]) -> [f64; 7] {
 }
 
 /// Largest number of buckets one side of a sketch keeps before halving its resolution.
-const MAX_SPAN: i64 = 1024;
+const MAX_SPAN: i64 = 2048;
 /// Finest resolution: mantissa bits kept (2^12 buckets per octave, 0.017% wide).
 const MAX_BITS: u32 = 12;
 
@@ -42,6 +42,10 @@ struct Side {
     counts: Vec<u32>,
     min: f64,
     max: f64,
+    /// How many values equal `min` and `max` exactly: point masses at the ends (a grant with
+    /// no clawback, a capped amount) are then reported exactly.
+    at_min: u64,
+    at_max: u64,
 }
 
 impl Default for Side {
@@ -52,6 +56,8 @@ impl Default for Side {
             counts: Vec::new(),
             min: f64::INFINITY,
             max: 0.0,
+            at_min: 0,
+            at_max: 0,
         }
     }
 }
@@ -68,8 +74,20 @@ impl Side {
 
     #[inline]
     fn add(&mut self, x: f64) {
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        if x < self.min {
+            self.min = x;
+            self.at_min = 0;
+        }
+        if x == self.min {
+            self.at_min += 1;
+        }
+        if x > self.max {
+            self.max = x;
+            self.at_max = 0;
+        }
+        if x == self.max {
+            self.at_max += 1;
+        }
         let i = Self::index(x, self.bits);
         if self.counts.is_empty() {
             self.lo = i;
@@ -158,6 +176,16 @@ impl Side {
         for (k, c) in o.counts.iter().enumerate() {
             self.counts[(o.lo + k as i64 - self.lo) as usize] += c;
         }
+        self.at_min = match self.min.total_cmp(&o.min) {
+            std::cmp::Ordering::Less => self.at_min,
+            std::cmp::Ordering::Equal => self.at_min + o.at_min,
+            std::cmp::Ordering::Greater => o.at_min,
+        };
+        self.at_max = match self.max.total_cmp(&o.max) {
+            std::cmp::Ordering::Greater => self.at_max,
+            std::cmp::Ordering::Equal => self.at_max + o.at_max,
+            std::cmp::Ordering::Less => o.at_max,
+        };
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
         let hi = self.lo + self.counts.len() as i64 - 1;
@@ -167,6 +195,54 @@ impl Side {
         let last = self.counts.iter().rposition(|c| *c > 0).unwrap_or(0);
         self.counts = self.counts[first..=last].to_vec();
         self.lo += first as i64;
+    }
+
+    /// The `r`-th smallest magnitude (0-based) and the share of `n` in its bucket. Values equal
+    /// to the extremes are exact; the rest of a bucket is spread evenly over its range.
+    fn order_stat(&self, r: u64, n: u64) -> Located {
+        let total = self.total();
+        if r < self.at_min {
+            return Located {
+                value: self.min,
+                bucket_share: 0.0,
+            };
+        }
+        if r >= total - self.at_max.min(total) {
+            return Located {
+                value: self.max,
+                bucket_share: 0.0,
+            };
+        }
+        let mut seen = 0u64;
+        for (k, c) in self.counts.iter().enumerate() {
+            let mut c = *c as u64;
+            let mut start = seen;
+            seen += c;
+            if r >= seen {
+                continue;
+            }
+            // Leave out the exact end values this bucket holds.
+            let (mut a, mut b) = self.bounds(k);
+            if start < self.at_min {
+                let skip = self.at_min - start;
+                c -= skip;
+                start += skip;
+                a = self.min;
+            }
+            if seen > total - self.at_max {
+                c -= seen - (total - self.at_max);
+                b = self.max;
+            }
+            let f = (r - start) as f64 + 0.5;
+            return Located {
+                value: a + (b - a) * f / c as f64,
+                bucket_share: if b > a { c as f64 / n as f64 } else { 0.0 },
+            };
+        }
+        Located {
+            value: self.max,
+            bucket_share: 0.0,
+        }
     }
 
     /// Bucket `k`'s value range, clamped to the observed extremes.
@@ -217,57 +293,25 @@ impl Sketch {
         self.zeros + self.pos.total() + self.neg.total()
     }
 
-    /// The estimate of the `r`-th smallest value (0-based), spreading each bucket's values
-    /// evenly over its range.
+    /// The estimate of the `r`-th smallest value (0-based): negatives (largest magnitude
+    /// first), zeros, positives.
     fn order_stat(&self, r: u64, n: u64) -> Located {
         let nneg = self.neg.total();
         if r < nneg {
-            // Negative side, from the most negative: walk magnitudes from the top.
-            let mut seen = 0u64;
-            for k in (0..self.neg.counts.len()).rev() {
-                let c = self.neg.counts[k] as u64;
-                if c == 0 {
-                    continue;
-                }
-                if r < seen + c {
-                    let (a, b) = self.neg.bounds(k);
-                    let f = (r - seen) as f64 + 0.5;
-                    return Located {
-                        value: -(b - (b - a) * f / c as f64),
-                        bucket_share: c as f64 / n as f64,
-                    };
-                }
-                seen += c;
-            }
+            let l = self.neg.order_stat(nneg - 1 - r, n);
+            return Located {
+                value: -l.value,
+                bucket_share: l.bucket_share,
+            };
         }
-        let r = r - nneg.min(r);
+        let r = r - nneg;
         if r < self.zeros {
             return Located {
                 value: 0.0,
                 bucket_share: 0.0,
             };
         }
-        let r = r - self.zeros;
-        let mut seen = 0u64;
-        for (k, c) in self.pos.counts.iter().enumerate() {
-            let c = *c as u64;
-            if c == 0 {
-                continue;
-            }
-            if r < seen + c {
-                let (a, b) = self.pos.bounds(k);
-                let f = (r - seen) as f64 + 0.5;
-                return Located {
-                    value: a + (b - a) * f / c as f64,
-                    bucket_share: c as f64 / n as f64,
-                };
-            }
-            seen += c;
-        }
-        Located {
-            value: self.pos.max,
-            bucket_share: 0.0,
-        }
+        self.pos.order_stat(r - self.zeros, n)
     }
 
     /// The seven quantiles (numpy "linear" on the estimated order statistics) and the largest

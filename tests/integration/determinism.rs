@@ -14,7 +14,7 @@ fn run(s: &aimak::model::Scenario, paths: u64, threads: usize) -> sim::Results {
         threads,
         quantiles: None,
     };
-    sim::run(s, &names, &settings, &|_, _| {}).unwrap()
+    sim::run(s, &names, &settings, &|_, _| {}, None).unwrap()
 }
 
 #[test]
@@ -38,7 +38,7 @@ fn sketched_quantiles_are_also_independent_of_threads() {
         };
         format!(
             "{:?}",
-            sim::run(&s, &["baseline"], &settings, &|_, _| {})
+            sim::run(&s, &["baseline"], &settings, &|_, _| {}, None)
                 .unwrap()
                 .variants
         )

@@ -239,7 +239,7 @@ fn the_summary_of_a_deterministic_run_is_its_single_path() {
         threads: 1,
         quantiles: None,
     };
-    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}).unwrap();
+    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).unwrap();
     let tr = sim::trace(&s.baseline, 3, 0).unwrap();
     let a = &r.variants[0].municipalities[0];
     let bt = a.stream("budget_total").unwrap();

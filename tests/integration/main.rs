@@ -5,6 +5,7 @@ mod determinism;
 mod engine;
 mod fuzz;
 mod invalid;
+mod output;
 mod scenarios;
 mod statistics;
 

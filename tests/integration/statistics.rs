@@ -283,7 +283,7 @@ route = [ {{ to = "host", share = 1.0 }} ]
         threads: 2,
         quantiles: None,
     };
-    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}).unwrap();
+    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).unwrap();
     let a = &r.variants[0].municipalities[0];
     let n = 20_000f64;
     let pay = a.stream("pay").unwrap();

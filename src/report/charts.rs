@@ -1,0 +1,584 @@
+//! Charts for council meetings: pure functions from plain data to PNG bytes or SVG text.
+//!
+//! Charts are projected in a room, so everything is large: a 1600x900 page, titles of about
+//! 40 px, axis and legend text of about 25 px, thick lines, and colours whose lightness alone
+//! tells them apart when printed in grey. Texts come from [`super::labels`] in English,
+//! Russian or Kyrgyz. The font (DejaVu Sans, with Cyrillic) is embedded, so rendering needs
+//! no system fonts. Nothing here touches files: the caller writes the bytes.
+//!
+//! Besides the renderers, the "data behind the chart" (band polygons, stacks, sort orders,
+//! ticks, colours) is exposed as pure functions so that tests can check what is drawn.
+
+mod canvas;
+mod font;
+mod png;
+mod render;
+
+use crate::cli::Lang;
+use plotters::prelude::*;
+use plotters::style::{register_font, FontStyle};
+use std::sync::OnceLock;
+
+/// Page size of every chart, in pixels.
+pub const WIDTH: u32 = 1600;
+pub const HEIGHT: u32 = 900;
+
+/// The PNG is drawn at this multiple of its size and averaged down, for smooth edges.
+const SUPERSAMPLE: u32 = 2;
+
+static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("chart \"{0}\" has no data to draw")]
+    NoData(String),
+    #[error("chart \"{title}\": {problem}")]
+    InvalidData { title: String, problem: String },
+    #[error("the embedded font could not be loaded")]
+    Font,
+    #[error("drawing the chart failed: {0}")]
+    Draw(String),
+}
+
+/// What the values of a fan chart are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoneyUnit {
+    /// Som; shown in millions with the localized unit ("M KGS", "млн сом").
+    Som,
+    /// A physical quantity shown as is, with this unit label (e.g. "oz", "t").
+    Physical(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartMeta {
+    pub lang: Lang,
+    /// Small print at the bottom, e.g.
+    /// "aimak 0.1.0 · Ala-Buka pilot · seed 2026 · 10000 paths · 2026-11-28".
+    pub footer: String,
+}
+
+/// Quantiles and mean of one year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub year: i32,
+    pub mean: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct FanChart {
+    pub title: String,
+    pub unit: MoneyUnit,
+    pub bands: Vec<Band>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BudgetChart {
+    pub title: String,
+    /// Total budget revenue.
+    pub bands: Vec<Band>,
+    /// Spending need by year, som.
+    pub need: Vec<(i32, f64)>,
+    /// Probability (0..1) that revenue falls short of the need, by year.
+    pub p_shortfall: Vec<(i32, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub label: String,
+    /// Money paid to the community outside the local budget (e.g. a social fund).
+    pub off_budget: bool,
+    /// Mean per year, som, >= 0; one value per year of the chart.
+    pub values: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompositionChart {
+    pub title: String,
+    pub years: Vec<i32>,
+    pub layers: Vec<Layer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NpvItem {
+    pub name: String,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NpvComparison {
+    pub title: String,
+    pub items: Vec<NpvItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShortfallHeatmap {
+    pub title: String,
+    /// Municipality names.
+    pub rows: Vec<String>,
+    pub years: Vec<i32>,
+    /// Probability 0..1, rows x years.
+    pub values: Vec<Vec<f64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDiffChart {
+    pub title: String,
+    pub variant_label: String,
+    /// Bands of the paired difference variant − baseline, som; may be negative.
+    pub bands: Vec<Band>,
+    /// Probability (0..1) that the variant gives more than the baseline, by year.
+    pub p_better: Vec<(i32, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectStatesChart {
+    pub title: String,
+    pub years: Vec<i32>,
+    pub p_planned: Vec<f64>,
+    pub p_producing: Vec<f64>,
+    pub p_suspended: Vec<f64>,
+    pub p_closed: Vec<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Chart {
+    Fan(FanChart),
+    Budget(BudgetChart),
+    Composition(CompositionChart),
+    NpvComparison(NpvComparison),
+    Heatmap(ShortfallHeatmap),
+    VariantDiff(VariantDiffChart),
+    ProjectStates(ProjectStatesChart),
+    /// Physical output of a project (its unit in `FanChart::unit`).
+    ProjectOutput(FanChart),
+}
+
+impl Chart {
+    pub fn title(&self) -> &str {
+        match self {
+            Chart::Fan(c) | Chart::ProjectOutput(c) => &c.title,
+            Chart::Budget(c) => &c.title,
+            Chart::Composition(c) => &c.title,
+            Chart::NpvComparison(c) => &c.title,
+            Chart::Heatmap(c) => &c.title,
+            Chart::VariantDiff(c) => &c.title,
+            Chart::ProjectStates(c) => &c.title,
+        }
+    }
+}
+
+/// Renders `chart` as a 1600x900 PNG.
+pub fn render_png(chart: &Chart, meta: &ChartMeta) -> Result<Vec<u8>, ChartError> {
+    let rgb = render_rgb(chart, meta)?;
+    Ok(png::encode_rgb(WIDTH, HEIGHT, &rgb))
+}
+
+/// Renders `chart` as a 1600x900 SVG document.
+///
+/// Texts are `<text>` elements whose font-family is "DejaVu Sans, sans-serif": a viewer
+/// without DejaVu Sans falls back to its own sans-serif font, so line lengths may differ
+/// slightly from the PNG.
+pub fn render_svg(chart: &Chart, meta: &ChartMeta) -> Result<String, ChartError> {
+    ensure_fonts()?;
+    validate(chart)?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+        let canvas = canvas::Canvas::new(&root, 1.0, true, meta.lang);
+        render::draw(&canvas, chart, meta)?;
+        root.present()
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// The chart as 1600x900 RGB pixels, before PNG encoding.
+fn render_rgb(chart: &Chart, meta: &ChartMeta) -> Result<Vec<u8>, ChartError> {
+    ensure_fonts()?;
+    validate(chart)?;
+    let (w, h) = (WIDTH * SUPERSAMPLE, HEIGHT * SUPERSAMPLE);
+    let mut big = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut big, (w, h)).into_drawing_area();
+        let canvas = canvas::Canvas::new(&root, SUPERSAMPLE as f64, false, meta.lang);
+        render::draw(&canvas, chart, meta)?;
+        root.present()
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
+    }
+    Ok(downsample(
+        &big,
+        w as usize,
+        h as usize,
+        SUPERSAMPLE as usize,
+    ))
+}
+
+/// Averages `k`x`k` blocks of an RGB image.
+fn downsample(src: &[u8], w: usize, h: usize, k: usize) -> Vec<u8> {
+    let (ow, oh) = (w / k, h / k);
+    let mut out = vec![0u8; ow * oh * 3];
+    let n = (k * k) as u32;
+    for oy in 0..oh {
+        for ox in 0..ow {
+            for ch in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..k {
+                    let row = (oy * k + dy) * w * 3;
+                    for dx in 0..k {
+                        sum += src[row + (ox * k + dx) * 3 + ch] as u32;
+                    }
+                }
+                out[(oy * ow + ox) * 3 + ch] = ((sum + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// Registers the embedded DejaVu Sans with plotters, once per process.
+fn ensure_fonts() -> Result<(), ChartError> {
+    static DONE: OnceLock<bool> = OnceLock::new();
+    let ok = *DONE.get_or_init(|| {
+        [canvas::FAMILY, "sans-serif"].iter().all(|name| {
+            register_font(name, FontStyle::Normal, DEJAVU_SANS).is_ok()
+                && register_font(name, FontStyle::Bold, DEJAVU_SANS_BOLD).is_ok()
+        })
+    });
+    if ok && font::regular().is_some() && font::bold().is_some() {
+        Ok(())
+    } else {
+        Err(ChartError::Font)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Data behind the charts.
+
+/// A closed outline of (year, value) points.
+pub type Outline = Vec<(f64, f64)>;
+
+/// Polygons of the P5–P95 and P25–P75 bands of a fan chart, as (year, value) points: the
+/// lower edge left to right, then the upper edge right to left.
+pub fn band_polygons(bands: &[Band]) -> (Outline, Outline) {
+    let edge = |lo: fn(&Band) -> f64, hi: fn(&Band) -> f64| -> Vec<(f64, f64)> {
+        let mut pts: Vec<(f64, f64)> = bands.iter().map(|b| (b.year as f64, lo(b))).collect();
+        pts.extend(bands.iter().rev().map(|b| (b.year as f64, hi(b))));
+        pts
+    };
+    (edge(|b| b.p05, |b| b.p95), edge(|b| b.p25, |b| b.p75))
+}
+
+/// The order layers are stacked in, bottom first: on-budget layers in their given order,
+/// then off-budget (community) layers above them.
+pub fn stack_order(layers: &[Layer]) -> Vec<usize> {
+    let on = (0..layers.len()).filter(|&i| !layers[i].off_budget);
+    let off = (0..layers.len()).filter(|&i| layers[i].off_budget);
+    on.chain(off).collect()
+}
+
+/// Stacked extents, per layer (in the input order) and per year: (bottom, top). Layers are
+/// stacked in [`stack_order`]; negative values count as zero.
+pub fn stack(layers: &[Layer]) -> Vec<Vec<(f64, f64)>> {
+    let n_years = layers.iter().map(|l| l.values.len()).max().unwrap_or(0);
+    let mut level = vec![0.0; n_years];
+    let mut out = vec![Vec::new(); layers.len()];
+    for i in stack_order(layers) {
+        out[i] = (0..n_years)
+            .map(|y| {
+                let v = layers[i].values.get(y).copied().unwrap_or(0.0).max(0.0);
+                let bottom = level[y];
+                level[y] += v;
+                (bottom, level[y])
+            })
+            .collect();
+    }
+    out
+}
+
+/// Items sorted by median, largest first (drawn top to bottom); ties keep their order.
+pub fn sort_npv(items: &[NpvItem]) -> Vec<NpvItem> {
+    let mut v = items.to_vec();
+    v.sort_by(|a, b| b.p50.total_cmp(&a.p50));
+    v
+}
+
+/// Project states stacked as percentages 0..100, bottom first: producing, suspended, closed,
+/// planned. Each year is normalised to sum to 100 (a year with all zeros stays at zero).
+/// Returns, per state in that order, (bottom, top) per year.
+pub fn state_stack(chart: &ProjectStatesChart) -> [Vec<(f64, f64)>; 4] {
+    let n = chart.years.len();
+    let series = [
+        &chart.p_producing,
+        &chart.p_suspended,
+        &chart.p_closed,
+        &chart.p_planned,
+    ];
+    let mut out: [Vec<(f64, f64)>; 4] = Default::default();
+    for y in 0..n {
+        let vals: Vec<f64> = series
+            .iter()
+            .map(|s| s.get(y).copied().unwrap_or(0.0).max(0.0))
+            .collect();
+        let total: f64 = vals.iter().sum();
+        let scale = if total > 0.0 { 100.0 / total } else { 0.0 };
+        let mut level = 0.0;
+        for (k, v) in vals.iter().enumerate() {
+            let bottom = level;
+            level += v * scale;
+            out[k].push((bottom, level));
+        }
+    }
+    out
+}
+
+/// Round tick values covering `min..=max` with about `target` intervals, and the decimals
+/// their labels need.
+pub fn nice_ticks(min: f64, max: f64, target: usize) -> (Vec<f64>, usize) {
+    let (mut lo, mut hi) = (min.min(max), min.max(max));
+    if !lo.is_finite() || !hi.is_finite() {
+        return (vec![0.0, 1.0], 0);
+    }
+    if hi - lo < 1e-12 {
+        if hi == 0.0 {
+            // Nothing but zeros: a 0..1 axis rather than one centred on zero.
+            hi = 1.0;
+        } else {
+            let pad = hi.abs() * 0.1;
+            lo -= pad;
+            hi += pad;
+        }
+    }
+    let raw = (hi - lo) / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * mag);
+    let start = (lo / step + 1e-9).floor() as i64;
+    let end = (hi / step - 1e-9).ceil() as i64;
+    let ticks: Vec<f64> = (start..=end)
+        .map(|k| {
+            let v = k as f64 * step;
+            if v.abs() < step * 1e-9 {
+                0.0
+            } else {
+                v
+            }
+        })
+        .collect();
+    let decimals = (0..=6)
+        .find(|&d| {
+            let f = step * 10f64.powi(d);
+            (f - f.round()).abs() < 1e-6 * f.max(1.0)
+        })
+        .unwrap_or(6) as usize;
+    (ticks, decimals)
+}
+
+/// Label every `step`-th year so that labels `label_w` wide keep a gap at `px_per_year`.
+pub fn year_label_step(px_per_year: f64, label_w: f64) -> i32 {
+    [1, 2, 5, 10, 20, 50]
+        .into_iter()
+        .find(|&s| s as f64 * px_per_year >= label_w)
+        .unwrap_or(100)
+}
+
+/// The years to label: all of them, or those divisible by the step (the first year if none).
+pub fn labelled_years(years: &[i32], step: i32) -> Vec<i32> {
+    if step <= 1 {
+        return years.to_vec();
+    }
+    let v: Vec<i32> = years.iter().copied().filter(|y| y % step == 0).collect();
+    if v.is_empty() {
+        years.first().copied().into_iter().collect()
+    } else {
+        v
+    }
+}
+
+/// Heatmap colour of a probability 0..1: a light-to-dark red scale (ColorBrewer "Reds"),
+/// whose lightness falls steadily so it reads in grey too.
+pub fn heat_color(p: f64) -> (u8, u8, u8) {
+    const STOPS: [u32; 9] = [
+        0xfff5f0, 0xfee0d2, 0xfcbba1, 0xfc9272, 0xfb6a4a, 0xef3b2c, 0xcb181d, 0xa50f15, 0x67000d,
+    ];
+    let p = if p.is_finite() {
+        p.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = p * (STOPS.len() - 1) as f64;
+    let i = (x.floor() as usize).min(STOPS.len() - 2);
+    let c = canvas::Rgb::hex(STOPS[i]).mix(canvas::Rgb::hex(STOPS[i + 1]), x - i as f64);
+    (c.0, c.1, c.2)
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation: refuse what cannot be drawn honestly, with a message that names the chart.
+
+const TOL: f64 = 1e-6;
+
+fn invalid(title: &str, problem: impl Into<String>) -> ChartError {
+    ChartError::InvalidData {
+        title: title.to_string(),
+        problem: problem.into(),
+    }
+}
+
+fn check_bands(title: &str, bands: &[Band]) -> Result<(), ChartError> {
+    if bands.is_empty() {
+        return Err(ChartError::NoData(title.to_string()));
+    }
+    for w in bands.windows(2) {
+        if w[1].year <= w[0].year {
+            return Err(invalid(title, "band years must increase"));
+        }
+    }
+    for b in bands {
+        let q = [b.p05, b.p25, b.p50, b.p75, b.p95];
+        if q.iter().chain([&b.mean]).any(|v| !v.is_finite()) {
+            return Err(invalid(title, format!("non-finite value in {}", b.year)));
+        }
+        let scale = q.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+        if q.windows(2).any(|w| w[1] < w[0] - TOL * scale) {
+            return Err(invalid(
+                title,
+                format!("quantiles of {} are not in order p05 <= ... <= p95", b.year),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_pairs(
+    title: &str,
+    what: &str,
+    pairs: &[(i32, f64)],
+    prob: bool,
+) -> Result<(), ChartError> {
+    for &(y, v) in pairs {
+        if !v.is_finite() || (prob && !(-TOL..=1.0 + TOL).contains(&v)) {
+            return Err(invalid(title, format!("{what} of {y} is {v}")));
+        }
+    }
+    Ok(())
+}
+
+fn check_years(title: &str, years: &[i32]) -> Result<(), ChartError> {
+    if years.is_empty() {
+        return Err(ChartError::NoData(title.to_string()));
+    }
+    if years.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(invalid(title, "years must increase"));
+    }
+    Ok(())
+}
+
+fn validate(chart: &Chart) -> Result<(), ChartError> {
+    match chart {
+        Chart::Fan(c) | Chart::ProjectOutput(c) => check_bands(&c.title, &c.bands),
+        Chart::Budget(c) => {
+            check_bands(&c.title, &c.bands)?;
+            check_pairs(&c.title, "spending need", &c.need, false)?;
+            check_pairs(&c.title, "shortfall probability", &c.p_shortfall, true)
+        }
+        Chart::VariantDiff(c) => {
+            check_bands(&c.title, &c.bands)?;
+            check_pairs(&c.title, "P(variant better)", &c.p_better, true)
+        }
+        Chart::Composition(c) => {
+            check_years(&c.title, &c.years)?;
+            if c.layers.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            for l in &c.layers {
+                if l.values.len() != c.years.len() {
+                    return Err(invalid(
+                        &c.title,
+                        format!(
+                            "layer \"{}\" has {} values for {} years",
+                            l.label,
+                            l.values.len(),
+                            c.years.len()
+                        ),
+                    ));
+                }
+                if l.values.iter().any(|v| !v.is_finite() || *v < -TOL) {
+                    return Err(invalid(
+                        &c.title,
+                        format!("layer \"{}\" has a negative or non-finite value", l.label),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Chart::NpvComparison(c) => {
+            if c.items.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            for it in &c.items {
+                let q = [it.p10, it.p50, it.p90];
+                if q.iter().any(|v| !v.is_finite()) {
+                    return Err(invalid(
+                        &c.title,
+                        format!("non-finite value for \"{}\"", it.name),
+                    ));
+                }
+                let scale = q.iter().fold(1.0f64, |m, v| m.max(v.abs()));
+                if it.p50 < it.p10 - TOL * scale || it.p90 < it.p50 - TOL * scale {
+                    return Err(invalid(
+                        &c.title,
+                        format!("quantiles of \"{}\" are not in order", it.name),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Chart::Heatmap(c) => {
+            check_years(&c.title, &c.years)?;
+            if c.rows.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            if c.values.len() != c.rows.len() || c.values.iter().any(|r| r.len() != c.years.len()) {
+                return Err(invalid(&c.title, "values must be rows x years"));
+            }
+            if c.values
+                .iter()
+                .flatten()
+                .any(|v| !v.is_finite() || !(-TOL..=1.0 + TOL).contains(v))
+            {
+                return Err(invalid(&c.title, "probabilities must be within 0..1"));
+            }
+            Ok(())
+        }
+        Chart::ProjectStates(c) => {
+            check_years(&c.title, &c.years)?;
+            for s in [&c.p_planned, &c.p_producing, &c.p_suspended, &c.p_closed] {
+                if s.len() != c.years.len() {
+                    return Err(invalid(
+                        &c.title,
+                        "every state needs one probability per year",
+                    ));
+                }
+                if s.iter()
+                    .any(|v| !v.is_finite() || !(-TOL..=1.0 + TOL).contains(v))
+                {
+                    return Err(invalid(&c.title, "probabilities must be within 0..1"));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

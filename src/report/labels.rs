@@ -1,0 +1,450 @@
+//! Fixed chart texts in English, Russian and Kyrgyz, and number formatting.
+//!
+//! Charts are shown at council meetings, so every word on them comes from here: titles the
+//! caller may use, axis labels, legend entries, state names and footer words. Money is shown
+//! in millions of som; Russian and Kyrgyz use a decimal comma and a narrow no-break space
+//! between thousands, English a decimal point and a comma.
+
+use crate::cli::Lang;
+
+/// Every fixed text that appears on a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    // Units and axes.
+    Year,
+    Som,
+    MillionSom,
+    Probability,
+    ProbabilityPct,
+    MeanPerYear,
+    // Statistics and bands.
+    Median,
+    Mean,
+    P25P75,
+    P5P95,
+    P10P90,
+    Chance50,
+    Chance80,
+    Chance90,
+    // Budget.
+    BudgetRevenue,
+    SpendingNeed,
+    ProbShortfall,
+    // Composition.
+    OnBudget,
+    OffBudget,
+    LocalBudget,
+    Community,
+    Total,
+    // Present value.
+    PresentValue,
+    // Variants.
+    Baseline,
+    Variant,
+    DiffVariantBaseline,
+    PVariantBetter,
+    PVariantBetterLong,
+    NoDifference,
+    // Project states.
+    Planned,
+    Producing,
+    Suspended,
+    Closed,
+    // Heatmap.
+    Municipality,
+    // Footer.
+    Seed,
+    Paths,
+    Scenario,
+    // Default titles, one per chart kind.
+    TitleRevenue,
+    TitleBudget,
+    TitleComposition,
+    TitlePresentValue,
+    TitleShortfall,
+    TitleVariant,
+    TitleProjectStates,
+    TitleProjectOutput,
+}
+
+impl Key {
+    /// All keys, for checks that every text has a glyph in the embedded font.
+    pub const ALL: [Key; 45] = [
+        Key::Year,
+        Key::Som,
+        Key::MillionSom,
+        Key::Probability,
+        Key::ProbabilityPct,
+        Key::MeanPerYear,
+        Key::Median,
+        Key::Mean,
+        Key::P25P75,
+        Key::P5P95,
+        Key::P10P90,
+        Key::Chance50,
+        Key::Chance80,
+        Key::Chance90,
+        Key::BudgetRevenue,
+        Key::SpendingNeed,
+        Key::ProbShortfall,
+        Key::OnBudget,
+        Key::OffBudget,
+        Key::LocalBudget,
+        Key::Community,
+        Key::Total,
+        Key::PresentValue,
+        Key::Baseline,
+        Key::Variant,
+        Key::DiffVariantBaseline,
+        Key::PVariantBetter,
+        Key::PVariantBetterLong,
+        Key::NoDifference,
+        Key::Planned,
+        Key::Producing,
+        Key::Suspended,
+        Key::Closed,
+        Key::Municipality,
+        Key::Seed,
+        Key::Paths,
+        Key::Scenario,
+        Key::TitleRevenue,
+        Key::TitleBudget,
+        Key::TitleComposition,
+        Key::TitlePresentValue,
+        Key::TitleShortfall,
+        Key::TitleVariant,
+        Key::TitleProjectStates,
+        Key::TitleProjectOutput,
+    ];
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let [en, ru, ky] = texts(key);
+    match lang {
+        Lang::En => en,
+        Lang::Ru => ru,
+        Lang::Ky => ky,
+    }
+}
+
+fn texts(key: Key) -> [&'static str; 3] {
+    match key {
+        Key::Year => ["year", "год", "жыл"],
+        Key::Som => ["KGS", "сом", "сом"],
+        Key::MillionSom => ["M KGS", "млн сом", "млн сом"],
+        Key::Probability => ["probability", "вероятность", "ыктымалдык"],
+        Key::ProbabilityPct => ["probability, %", "вероятность, %", "ыктымалдык, %"],
+        Key::MeanPerYear => ["mean per year", "в среднем за год", "жылына орточо"],
+        Key::Median => ["median", "медиана", "медиана"],
+        Key::Mean => ["mean", "среднее", "орточо"],
+        Key::P25P75 => ["P25–P75", "P25–P75", "P25–P75"],
+        Key::P5P95 => ["P5–P95", "P5–P95", "P5–P95"],
+        Key::P10P90 => ["P10–P90", "P10–P90", "P10–P90"],
+        Key::Chance50 => [
+            "50% chance",
+            "вероятность 50\u{202F}%",
+            "ыктымалдыгы 50\u{202F}%",
+        ],
+        Key::Chance80 => [
+            "80% chance",
+            "вероятность 80\u{202F}%",
+            "ыктымалдыгы 80\u{202F}%",
+        ],
+        Key::Chance90 => [
+            "90% chance",
+            "вероятность 90\u{202F}%",
+            "ыктымалдыгы 90\u{202F}%",
+        ],
+        Key::BudgetRevenue => ["budget revenue", "доходы бюджета", "бюджеттин кирешелери"],
+        Key::SpendingNeed => [
+            "spending need",
+            "потребность в расходах",
+            "чыгашаларга муктаждык",
+        ],
+        Key::ProbShortfall => [
+            "probability of shortfall",
+            "вероятность дефицита",
+            "тартыштыктын ыктымалдыгы",
+        ],
+        Key::OnBudget => ["on-budget", "в бюджет", "бюджетке"],
+        Key::OffBudget => [
+            "community (off-budget)",
+            "сообществу (вне бюджета)",
+            "жамаатка (бюджеттен тышкары)",
+        ],
+        Key::LocalBudget => ["Local budget", "Местный бюджет", "Жергиликтүү бюджет"],
+        Key::Community => [
+            "Community (off-budget)",
+            "Сообщество (вне бюджета)",
+            "Жамаат (бюджеттен тышкары)",
+        ],
+        Key::Total => ["total", "всего", "бардыгы"],
+        Key::PresentValue => ["present value", "приведённая стоимость", "келтирилген нарк"],
+        Key::Baseline => ["baseline", "базовый сценарий", "базалык сценарий"],
+        Key::Variant => ["variant", "вариант", "вариант"],
+        Key::DiffVariantBaseline => [
+            "difference variant − baseline",
+            "разница: вариант − базовый",
+            "айырма: вариант − базалык",
+        ],
+        Key::PVariantBetter => [
+            "P(variant better)",
+            "P(вариант лучше)",
+            "P(вариант жакшыраак)",
+        ],
+        Key::PVariantBetterLong => [
+            "probability that the variant is better",
+            "вероятность, что вариант лучше",
+            "вариант жакшыраак болушунун ыктымалдыгы",
+        ],
+        Key::NoDifference => ["no difference", "нет разницы", "айырма жок"],
+        Key::Planned => ["planned", "планируется", "пландалган"],
+        Key::Producing => ["producing", "работает", "иштеп жатат"],
+        Key::Suspended => ["suspended", "приостановлен", "убактылуу токтотулган"],
+        Key::Closed => ["closed", "закрыт", "жабылган"],
+        Key::Municipality => ["municipality", "айыльный аймак", "айыл аймак"],
+        Key::Seed => ["seed", "начальное число", "баштапкы сан"],
+        Key::Paths => ["paths", "траекторий", "траектория"],
+        Key::Scenario => ["scenario", "сценарий", "сценарий"],
+        Key::TitleRevenue => [
+            "Payments from the project to the local budget",
+            "Поступления от проекта в местный бюджет",
+            "Долбоордон жергиликтүү бюджетке түшүүлөр",
+        ],
+        Key::TitleBudget => [
+            "Local budget and spending need",
+            "Местный бюджет и потребность в расходах",
+            "Жергиликтүү бюджет жана чыгашаларга муктаждык",
+        ],
+        Key::TitleComposition => [
+            "Where the money comes from",
+            "Откуда поступают деньги",
+            "Акча кайдан түшөт",
+        ],
+        Key::TitlePresentValue => [
+            "Present value of revenue by municipality",
+            "Приведённая стоимость доходов по айыльным аймакам",
+            "Айыл аймактар боюнча кирешелердин келтирилген наркы",
+        ],
+        Key::TitleShortfall => [
+            "Probability of a budget shortfall",
+            "Вероятность дефицита бюджета",
+            "Бюджеттин тартыштыгынын ыктымалдыгы",
+        ],
+        Key::TitleVariant => [
+            "Variant compared with the baseline",
+            "Вариант в сравнении с базовым сценарием",
+            "Вариант базалык сценарий менен салыштырганда",
+        ],
+        Key::TitleProjectStates => [
+            "Project status over time",
+            "Состояние проекта по годам",
+            "Долбоордун абалы жылдар боюнча",
+        ],
+        Key::TitleProjectOutput => ["Production", "Объём производства", "Өндүрүштүн көлөмү"],
+    }
+}
+
+/// "P25–P75 (50% chance)": a band name with what it means in plain words.
+pub fn band_legend(lang: Lang, band: Key, chance: Key) -> String {
+    format!("{} ({})", t(lang, band), t(lang, chance))
+}
+
+/// Narrow no-break space: thousands separator and the space before "%" in ru/ky.
+const NNBSP: char = '\u{202F}';
+/// True minus sign, easier to read than a hyphen on a projected slide.
+const MINUS: char = '\u{2212}';
+
+/// `value` with `decimals` decimals, grouped in thousands, localized.
+///
+/// Russian and Kyrgyz group only numbers of five or more digits (2026, 1500, 12 500), as
+/// their typography does; English groups from four digits on.
+pub fn fmt_number(lang: Lang, value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (text.as_str(), None),
+    };
+    let (sep, dec, min_group) = match lang {
+        Lang::En => (',', '.', 4),
+        Lang::Ru | Lang::Ky => (NNBSP, ',', 5),
+    };
+    let mut out = String::new();
+    // A value that rounds to zero gets no minus sign.
+    let is_zero = text.chars().all(|c| c == '0' || c == '.');
+    if value < 0.0 && !is_zero {
+        out.push(MINUS);
+    }
+    let digits: Vec<char> = int_part.chars().collect();
+    let group = digits.len() >= min_group;
+    for (i, c) in digits.iter().enumerate() {
+        if group && i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(*c);
+    }
+    if let Some(f) = frac_part {
+        out.push(dec);
+        out.push_str(f);
+    }
+    out
+}
+
+/// Som shown in millions: "12.35" / "12,35".
+pub fn fmt_millions(lang: Lang, som: f64, decimals: usize) -> String {
+    fmt_number(lang, som / 1e6, decimals)
+}
+
+/// Decimals for an amount in millions: two below ten million, one above.
+pub fn money_decimals(millions: f64) -> usize {
+    if millions.abs() < 10.0 {
+        2
+    } else {
+        1
+    }
+}
+
+/// Som as "12.3 M KGS" / "12,3 млн сом", with one or two decimals.
+pub fn fmt_money(lang: Lang, som: f64) -> String {
+    let m = som / 1e6;
+    format!(
+        "{} {}",
+        fmt_number(lang, m, money_decimals(m)),
+        t(lang, Key::MillionSom)
+    )
+}
+
+/// A probability in 0..=1 as a percentage: "45%" (en) or "45 %" (ru, ky).
+pub fn fmt_percent(lang: Lang, p: f64, decimals: usize) -> String {
+    let n = fmt_number(lang, p * 100.0, decimals);
+    match lang {
+        Lang::En => format!("{n}%"),
+        Lang::Ru | Lang::Ky => format!("{n}{NNBSP}%"),
+    }
+}
+
+/// "10,000 paths" / "10 000 траекторий" / "10 000 траектория".
+pub fn fmt_paths(lang: Lang, n: u64) -> String {
+    let count = fmt_number(lang, n as f64, 0);
+    let word = match lang {
+        Lang::En if n == 1 => "path",
+        Lang::Ru => match (n % 10, n % 100) {
+            (1, r) if r != 11 => "траектория",
+            (2..=4, r) if !(12..=14).contains(&r) => "траектории",
+            _ => "траекторий",
+        },
+        // Kyrgyz nouns stay singular after a numeral.
+        _ => t(lang, Key::Paths),
+    };
+    format!("{count} {word}")
+}
+
+/// The usual chart footer: "aimak 0.1.0 · Ala-Buka pilot · seed 2026 · 10,000 paths · 2026-11-28".
+pub fn footer(
+    lang: Lang,
+    version: &str,
+    scenario: &str,
+    seed: u64,
+    paths: u64,
+    date: &str,
+) -> String {
+    format!(
+        "aimak {version} · {scenario} · {} {seed} · {} · {date}",
+        t(lang, Key::Seed),
+        fmt_paths(lang, paths)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LANGS: [Lang; 3] = [Lang::En, Lang::Ru, Lang::Ky];
+
+    #[test]
+    fn every_key_has_text_in_every_language() {
+        for lang in LANGS {
+            for key in Key::ALL {
+                assert!(!t(lang, key).trim().is_empty(), "{key:?} {lang:?}");
+            }
+        }
+        assert_eq!(t(Lang::Ky, Key::Year), "жыл");
+        assert_eq!(t(Lang::Ru, Key::MillionSom), "млн сом");
+        assert_eq!(t(Lang::Ky, Key::MillionSom), "млн сом");
+        assert_eq!(t(Lang::En, Key::MillionSom), "M KGS");
+    }
+
+    #[test]
+    fn russian_and_kyrgyz_texts_are_cyrillic() {
+        // A Latin letter that slipped in (e.g. a Latin "o" or "c") looks right but is wrong.
+        let allowed_latin = ["P25–P75", "P5–P95", "P10–P90", "P(", "%"];
+        for lang in [Lang::Ru, Lang::Ky] {
+            for key in Key::ALL {
+                let mut s = t(lang, key).to_string();
+                for a in allowed_latin {
+                    s = s.replace(a, "");
+                }
+                assert!(
+                    !s.chars().any(|c| c.is_ascii_alphabetic()),
+                    "Latin letter in {key:?} {lang:?}: {}",
+                    t(lang, key)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_use_local_separators() {
+        assert_eq!(fmt_number(Lang::En, 1234567.891, 2), "1,234,567.89");
+        assert_eq!(
+            fmt_number(Lang::Ru, 1234567.891, 2),
+            "1\u{202F}234\u{202F}567,89"
+        );
+        assert_eq!(fmt_number(Lang::Ky, 12.345, 1), "12,3");
+        assert_eq!(fmt_number(Lang::Ru, 2026.0, 0), "2026");
+        assert_eq!(fmt_number(Lang::En, 2026.0, 0), "2,026");
+        assert_eq!(fmt_number(Lang::Ru, 12500.0, 0), "12\u{202F}500");
+        assert_eq!(fmt_number(Lang::En, -3.5, 1), "\u{2212}3.5");
+        assert_eq!(fmt_number(Lang::En, -0.001, 1), "0.0");
+        assert_eq!(fmt_number(Lang::En, 999.96, 1), "1,000.0");
+    }
+
+    #[test]
+    fn money_is_in_millions_with_one_or_two_decimals() {
+        assert_eq!(fmt_money(Lang::En, 4_567_000.0), "4.57 M KGS");
+        assert_eq!(fmt_money(Lang::Ru, 45_670_000.0), "45,7 млн сом");
+        assert_eq!(fmt_money(Lang::Ky, 1_234_500_000.0), "1234,5 млн сом");
+        assert_eq!(
+            fmt_money(Lang::Ky, 12_345_600_000.0),
+            "12\u{202F}345,6 млн сом"
+        );
+        assert_eq!(fmt_millions(Lang::En, 25_000_000.0, 0), "25");
+    }
+
+    #[test]
+    fn percentages_and_plurals() {
+        assert_eq!(fmt_percent(Lang::En, 0.456, 0), "46%");
+        assert_eq!(fmt_percent(Lang::Ru, 0.456, 0), "46\u{202F}%");
+        assert_eq!(fmt_paths(Lang::En, 10_000), "10,000 paths");
+        assert_eq!(fmt_paths(Lang::Ru, 10_000), "10\u{202F}000 траекторий");
+        assert_eq!(fmt_paths(Lang::Ru, 21), "21 траектория");
+        assert_eq!(fmt_paths(Lang::Ru, 1002), "1002 траектории");
+        assert_eq!(fmt_paths(Lang::Ru, 12), "12 траекторий");
+        assert_eq!(fmt_paths(Lang::Ky, 5000), "5000 траектория");
+        assert_eq!(
+            footer(
+                Lang::En,
+                "0.1.0",
+                "Ala-Buka pilot",
+                2026,
+                10_000,
+                "2026-11-28"
+            ),
+            "aimak 0.1.0 · Ala-Buka pilot · seed 2026 · 10,000 paths · 2026-11-28"
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! The files of a run: all six tables, the manifest and the kept paths, read back; statistics
+//! checked against a direct computation from the per-path values; output folders never mixed.
+
+use super::{aimak, root};
+use aimak::stats::quantile::{linear, NAMES, PROBS};
+use polars::prelude::*;
+use std::collections::HashMap;
+use std::path::Path;
+
+fn read(path: &Path) -> DataFrame {
+    let f = std::fs::File::open(path).unwrap();
+    ParquetReader::new(f).finish().unwrap()
+}
+
+fn strs(df: &DataFrame, c: &str) -> Vec<String> {
+    df.column(c)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|x| x.unwrap().to_string())
+        .collect()
+}
+
+fn f64s(df: &DataFrame, c: &str) -> Vec<f64> {
+    df.column(c)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .map(|x| x.unwrap())
+        .collect()
+}
+
+fn i32s(df: &DataFrame, c: &str) -> Vec<i32> {
+    df.column(c)
+        .unwrap()
+        .i32()
+        .unwrap()
+        .iter()
+        .map(|x| x.unwrap())
+        .collect()
+}
+
+#[test]
+fn tables_read_back_and_match_the_kept_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = aimak(&[
+        "run",
+        "--paths",
+        "300",
+        "--seed",
+        "9",
+        "--keep-paths",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["paths"], 300);
+    assert_eq!(manifest["seed"], 9);
+    let stat_cols = [
+        "mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95",
+    ];
+    let expect: [(&str, Vec<&str>); 6] = [
+        (
+            "summary.parquet",
+            [
+                &["variant", "municipality", "year", "stream"][..],
+                &stat_cols,
+            ]
+            .concat(),
+        ),
+        (
+            "levels.parquet",
+            [&["variant", "level", "year", "stream"][..], &stat_cols].concat(),
+        ),
+        (
+            "shortfall.parquet",
+            vec![
+                "variant",
+                "municipality",
+                "year",
+                "p_shortfall",
+                "expected_gap",
+            ],
+        ),
+        (
+            "npv.parquet",
+            [&["variant", "municipality", "stream"][..], &stat_cols].concat(),
+        ),
+        (
+            "projects.parquet",
+            vec!["variant", "project", "year", "mean_output", "sd_output"],
+        ),
+        (
+            "pending.parquet",
+            [&["variant", "instrument"][..], &stat_cols].concat(),
+        ),
+    ];
+    for (file, cols) in &expect {
+        let df = read(&out.join(file));
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for c in cols {
+            assert!(names.iter().any(|n| n == c), "{file} lacks {c}: {names:?}");
+        }
+        let listed = manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == *file)
+            .unwrap();
+        assert_eq!(
+            listed["rows"].as_u64().unwrap() as usize,
+            df.height(),
+            "{file}"
+        );
+        assert!(df.height() > 0, "{file} is empty");
+    }
+    // Every (variant, municipality, year, stream) once; 20 years each.
+    let summary = read(&out.join("summary.parquet"));
+    let s = aimak::scenario::load_builtin().unwrap();
+    let years = s.baseline.years;
+    assert_eq!(summary.height() % years, 0);
+    let projects = read(&out.join("projects.parquet"));
+    assert_eq!(projects.height(), 2 * s.baseline.projects.len() * years);
+    let ps: Vec<f64> = ["p_planned", "p_producing", "p_suspended", "p_closed"]
+        .iter()
+        .map(|c| f64s(&projects, c))
+        .fold(vec![0.0; projects.height()], |acc, v| {
+            acc.iter().zip(v).map(|(a, b)| a + b).collect()
+        });
+    assert!(
+        ps.iter().all(|x| (x - 1.0).abs() < 1e-12),
+        "state probabilities sum to 1"
+    );
+
+    // Direct computation from paths.parquet.
+    let paths = read(&out.join("paths.parquet"));
+    let (v, m, st, y, val) = (
+        strs(&paths, "variant"),
+        strs(&paths, "municipality"),
+        strs(&paths, "stream"),
+        i32s(&paths, "year"),
+        f64s(&paths, "value"),
+    );
+    let mut groups: HashMap<(String, String, String, i32), Vec<f64>> = HashMap::new();
+    for i in 0..paths.height() {
+        groups
+            .entry((v[i].clone(), m[i].clone(), st[i].clone(), y[i]))
+            .or_default()
+            .push(val[i]);
+    }
+    assert_eq!(groups.len(), summary.height());
+    let (sv, sm, ss, sy) = (
+        strs(&summary, "variant"),
+        strs(&summary, "municipality"),
+        strs(&summary, "stream"),
+        i32s(&summary, "year"),
+    );
+    let mean = f64s(&summary, "mean");
+    let sd = f64s(&summary, "sd");
+    let qs: Vec<Vec<f64>> = NAMES.iter().map(|n| f64s(&summary, n)).collect();
+    for i in 0..summary.height() {
+        let mut xs = groups[&(sv[i].clone(), sm[i].clone(), ss[i].clone(), sy[i])].clone();
+        assert_eq!(xs.len(), 300);
+        let n = xs.len() as f64;
+        let mu = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / (n - 1.0);
+        let tol = |x: f64| 1e-6 * x.abs().max(1.0);
+        assert!((mean[i] - mu).abs() <= tol(mu), "mean {} vs {mu}", mean[i]);
+        assert!(
+            (sd[i] - var.sqrt()).abs() <= tol(var.sqrt()) + 1e-6,
+            "sd {} vs {}",
+            sd[i],
+            var.sqrt()
+        );
+        xs.sort_by(f64::total_cmp);
+        for (k, p) in PROBS.iter().enumerate() {
+            assert_eq!(
+                qs[k][i],
+                linear(&xs, *p),
+                "{} {} {} {}",
+                sv[i],
+                sm[i],
+                ss[i],
+                sy[i]
+            );
+        }
+    }
+}
+
+#[test]
+fn an_existing_output_folder_is_refused_then_replaced_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let args = [
+        "run",
+        "--paths",
+        "64",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    assert_eq!(aimak(&args).status.code(), Some(0));
+    std::fs::write(out.join("stale.txt"), "from before").unwrap();
+    let again = aimak(&args);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert!(
+        out.join("stale.txt").exists(),
+        "a refused run touches nothing"
+    );
+    let forced = [&args[..], &["--force"]].concat();
+    assert_eq!(aimak(&forced).status.code(), Some(0));
+    assert!(
+        !out.join("stale.txt").exists(),
+        "--force replaces the folder whole"
+    );
+    assert!(out.join("manifest.json").exists());
+    // Nothing half-written is left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+}
+
+#[test]
+fn a_bad_scenario_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let bad = root().join("tests/invalid/hosts-share-sum-0.9.toml");
+    let o = aimak(&["run", bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn sketched_quantiles_stay_within_their_stated_rank_error() {
+    use aimak::sim;
+    use std::sync::Mutex;
+    let s = aimak::scenario::load_builtin().unwrap();
+    let kept = Mutex::new(Vec::new());
+    let settings = sim::Settings {
+        paths: 3000,
+        seed: 4,
+        threads: 2,
+        quantiles: Some(aimak::stats::QuantileMode::Sketch),
+    };
+    let keep = |kb: sim::KeptBlock| kept.lock().unwrap().push(kb);
+    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}, Some(&keep)).unwrap();
+    let plan = sim::plan::Plan::new(&s.baseline);
+    let blocks = kept.into_inner().unwrap();
+    let bound = r.max_rank_error();
+    // The sketch guarantees each estimate to within its own stated bound; the largest bound
+    // is what the metadata reports (max_rank_error).
+    assert!(bound > 0.0 && bound < 0.05, "stated bound {bound}");
+    let v = &r.variants[0];
+    for (mu, mr) in v.municipalities.iter().enumerate() {
+        for (si, sr) in mr.streams.iter().enumerate() {
+            let row = plan.stream_rows[mu] + si;
+            for t in 0..s.baseline.years {
+                let mut xs: Vec<f64> = blocks
+                    .iter()
+                    .flat_map(|kb| (0..kb.lanes).map(move |b| kb.values[row][t * kb.width + b]))
+                    .collect();
+                xs.sort_by(f64::total_cmp);
+                let n = xs.len() as f64;
+                for (k, p) in PROBS.iter().enumerate() {
+                    let est = sr.years[t].q[k];
+                    // The estimate lies between the exact quantiles at p -+ (bound + 1/n).
+                    let slack = sr.years[t].rank_error + 1.0 / n;
+                    let lo = linear(&xs, (p - slack).max(0.0));
+                    let hi = linear(&xs, (p + slack).min(1.0));
+                    let eps = 1e-9 * hi.abs().max(1.0);
+                    assert!(
+                        est >= lo - eps && est <= hi + eps,
+                        "{} {} year {t} p{p}: {est} not in [{lo}, {hi}]",
+                        mr.id,
+                        sr.name
+                    );
+                }
+            }
+        }
+    }
+}
