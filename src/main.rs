@@ -32,7 +32,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Run(args) => run(args),
-        Command::Chart { .. } => Err(Failure::Runtime("charts are not built yet".into())),
+        Command::Chart { dir, lang } => chart(&dir, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -60,6 +60,41 @@ fn check(files: &[std::path::PathBuf]) -> Result<(), Failure> {
     } else {
         Err(Failure::Input(bad))
     }
+}
+
+/// Redraws the charts of a finished run from its tables, replacing its charts/ folder whole.
+fn chart(dir: &std::path::Path, lang: aimak::cli::Lang) -> Result<(), Failure> {
+    use aimak::report::{figures::Tables, Manifest, Staging};
+    if !dir.join("manifest.json").exists() {
+        return Err(Failure::Input(format!(
+            "{} is not the output folder of an aimak run (it has no manifest.json)\n",
+            dir.display()
+        )));
+    }
+    let runtime = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
+    let mut manifest = Manifest::read(dir).map_err(|e| runtime(&e))?;
+    let tables = Tables::read(dir).map_err(|e| runtime(&e))?;
+    // Draw into a staging folder beside charts/, then swap it in whole.
+    let staging = Staging::new(&dir.join("charts"), true).map_err(|e| runtime(&e))?;
+    let files = aimak::report::write_charts(
+        &tables,
+        &manifest.catalog,
+        &manifest.provenance,
+        lang,
+        staging.dir(),
+    )
+    .map_err(|e| runtime(&e))?;
+    staging.commit().map_err(|e| runtime(&e))?;
+    manifest.lang = lang.code().to_string();
+    manifest.files.retain(|f| !f.name.starts_with("charts/"));
+    manifest.files.extend(
+        files
+            .into_iter()
+            .map(|name| aimak::report::FileEntry { name, rows: 0 }),
+    );
+    manifest.write(dir).map_err(|e| runtime(&e))?;
+    println!("charts redrawn in {}", dir.join("charts").display());
+    Ok(())
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
@@ -165,13 +200,38 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     drop(sender);
     let prov = aimak::report::Provenance::new(&results, &scenario.baseline.name, &scenario.sha256);
-    let mut files =
+    let (frames, mut files) =
         aimak::report::write_tables(&results, &prov, staging.dir()).map_err(|e| runtime(&e))?;
     if let Some(w) = writer {
         let rows = w.finish().map_err(|e| runtime(&e))?;
         files.push((aimak::report::kept::FILE.to_string(), rows));
     }
-    aimak::report::write_manifest(staging.dir(), &prov, &files).map_err(|e| runtime(&e))?;
+    let catalog = aimak::report::catalog::Catalog::new(&scenario, &selected);
+    let tables = aimak::report::figures::Tables::from_frames(&frames);
+    let charts = aimak::report::write_charts(
+        &tables,
+        &catalog,
+        &prov,
+        args.lang,
+        &staging.dir().join("charts"),
+    )
+    .map_err(|e| runtime(&e))?;
+    let mut entries: Vec<aimak::report::FileEntry> = files
+        .into_iter()
+        .map(|(name, rows)| aimak::report::FileEntry { name, rows })
+        .collect();
+    entries.extend(
+        charts
+            .into_iter()
+            .map(|name| aimak::report::FileEntry { name, rows: 0 }),
+    );
+    let manifest = aimak::report::Manifest {
+        provenance: prov,
+        lang: args.lang.code().to_string(),
+        catalog,
+        files: entries,
+    };
+    manifest.write(staging.dir()).map_err(|e| runtime(&e))?;
     staging.commit().map_err(|e| runtime(&e))?;
     if !args.quiet {
         print!(

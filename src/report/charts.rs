@@ -178,7 +178,7 @@ impl Chart {
 /// Renders `chart` as a 1600x900 PNG.
 pub fn render_png(chart: &Chart, meta: &ChartMeta) -> Result<Vec<u8>, ChartError> {
     let rgb = render_rgb(chart, meta)?;
-    Ok(png::encode_rgb(WIDTH, HEIGHT, &rgb))
+    png::encode_rgb(WIDTH, HEIGHT, &rgb).map_err(|e| ChartError::Draw(e.to_string()))
 }
 
 /// Renders `chart` as a 1600x900 SVG document.

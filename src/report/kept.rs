@@ -63,15 +63,15 @@ impl PathWriter {
             .with_key_value_metadata(Some(KeyValueMetadata::from_static(prov.key_values())))
             .batched(&schema)
             .map_err(table_err)?;
-        let names: Vec<(String, Vec<(String, String)>, Vec<i32>)> = variants
+        let names: Vec<VariantRows> = variants
             .iter()
             .map(|(n, m)| {
                 let plan = Plan::new(m);
-                (
-                    n.to_string(),
-                    row_names(m, &plan),
-                    (0..m.years).map(|t| m.year(t)).collect(),
-                )
+                VariantRows {
+                    name: n.to_string(),
+                    rows: row_names(m, &plan),
+                    years: (0..m.years).map(|t| m.year(t)).collect(),
+                }
             })
             .collect();
         // A small bound keeps memory flat if the writer falls behind.
@@ -124,11 +124,15 @@ impl PathWriter {
     }
 }
 
-fn frame(
-    kb: &KeptBlock,
-    names: &(String, Vec<(String, String)>, Vec<i32>),
-) -> PolarsResult<DataFrame> {
-    let (variant, rows, years) = names;
+/// What a variant's kept rows are: its name, (municipality, stream) per row, and the years.
+struct VariantRows {
+    name: String,
+    rows: Vec<(String, String)>,
+    years: Vec<i32>,
+}
+
+fn frame(kb: &KeptBlock, names: &VariantRows) -> PolarsResult<DataFrame> {
+    let (variant, rows, years) = (&names.name, &names.rows, &names.years);
     let n = kb.lanes * rows.len() * years.len();
     let (mut path, mut muni, mut stream, mut year, mut value) = (
         Vec::with_capacity(n),

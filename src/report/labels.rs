@@ -52,6 +52,9 @@ pub enum Key {
     Closed,
     // Heatmap.
     Municipality,
+    // Development funds, named by level when the scenario gives no name.
+    DistrictFund,
+    OblastFund,
     // Footer.
     Seed,
     Paths,
@@ -69,7 +72,7 @@ pub enum Key {
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
-    pub const ALL: [Key; 45] = [
+    pub const ALL: [Key; 47] = [
         Key::Year,
         Key::Som,
         Key::MillionSom,
@@ -104,6 +107,8 @@ impl Key {
         Key::Suspended,
         Key::Closed,
         Key::Municipality,
+        Key::DistrictFund,
+        Key::OblastFund,
         Key::Seed,
         Key::Paths,
         Key::Scenario,
@@ -204,6 +209,16 @@ fn texts(key: Key) -> [&'static str; 3] {
         Key::Suspended => ["suspended", "приостановлен", "убактылуу токтотулган"],
         Key::Closed => ["closed", "закрыт", "жабылган"],
         Key::Municipality => ["municipality", "айыльный аймак", "айыл аймак"],
+        Key::DistrictFund => [
+            "District development fund",
+            "Районный фонд развития",
+            "Райондук өнүктүрүү фонду",
+        ],
+        Key::OblastFund => [
+            "Oblast development fund",
+            "Областной фонд развития",
+            "Облустук өнүктүрүү фонду",
+        ],
         Key::Seed => ["seed", "начальное число", "баштапкы сан"],
         Key::Paths => ["paths", "траекторий", "траектория"],
         Key::Scenario => ["scenario", "сценарий", "сценарий"],

@@ -3,7 +3,11 @@
 //! A run's folder is written under a temporary name beside its destination and renamed into
 //! place only when every file is complete, so a folder named like a result is always whole.
 
+pub mod catalog;
+pub mod charts;
+pub mod figures;
 pub mod kept;
+pub mod labels;
 pub mod summary;
 pub mod tables;
 
@@ -14,7 +18,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// Provenance written into every file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Provenance {
     pub aimak_version: String,
     pub scenario: String,
@@ -56,17 +60,39 @@ impl Provenance {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct Manifest<'a> {
+/// `manifest.json`: provenance, the names charts are labelled with, and every file written.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Manifest {
     #[serde(flatten)]
-    provenance: &'a Provenance,
-    files: Vec<FileEntry>,
+    pub provenance: Provenance,
+    /// Language of the charts in charts/.
+    pub lang: String,
+    pub catalog: catalog::Catalog,
+    pub files: Vec<FileEntry>,
 }
 
-#[derive(Debug, Serialize)]
-struct FileEntry {
-    name: String,
-    rows: usize,
+impl Manifest {
+    pub fn read(dir: &Path) -> Result<Manifest, ReportError> {
+        let path = dir.join("manifest.json");
+        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        serde_json::from_str(&text).map_err(|e| ReportError::Io {
+            path,
+            source: std::io::Error::other(format!("not an aimak manifest: {e}")),
+        })
+    }
+
+    pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
+        let path = dir.join("manifest.json");
+        let text = serde_json::to_string_pretty(self).expect("manifest serialises");
+        std::fs::write(&path, text).map_err(io(&path))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FileEntry {
+    pub name: String,
+    /// Rows of a table; 0 for a chart.
+    pub rows: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -183,43 +209,54 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_else(|| "run".into())
 }
 
-/// Writes the six tables of MODEL.md section 9 into `dir`; returns (file, rows).
+/// Writes the tables of MODEL.md section 9 (and compare.parquet) into `dir`; returns the
+/// frames, to draw charts from exactly what was written, and (file, rows).
 pub fn write_tables(
     results: &Results,
     prov: &Provenance,
     dir: &Path,
-) -> Result<Vec<(String, usize)>, ReportError> {
-    let tables = tables::all(results).map_err(|source| ReportError::Table {
+) -> Result<(tables::Frames, Vec<(String, usize)>), ReportError> {
+    let mut tables = tables::all(results).map_err(|source| ReportError::Table {
         name: "results".into(),
         source,
     })?;
     let mut files = Vec::new();
-    for (file, mut df) in tables {
-        write_parquet(&mut df, &dir.join(file), prov)?;
+    for (file, df) in &mut tables {
+        write_parquet(df, &dir.join(*file), prov)?;
         files.push((file.to_string(), df.height()));
     }
-    Ok(files)
+    Ok((tables, files))
 }
 
-/// Writes `manifest.json`: the provenance and every file of the run with its row count.
-pub fn write_manifest(
-    dir: &Path,
+/// Draws every chart of a run from its tables into `charts_dir`; returns the files written
+/// (named `charts/...`, relative to the run folder).
+pub fn write_charts(
+    tables: &figures::Tables,
+    catalog: &catalog::Catalog,
     prov: &Provenance,
-    files: &[(String, usize)],
-) -> Result<(), ReportError> {
-    let manifest = Manifest {
-        provenance: prov,
-        files: files
-            .iter()
-            .map(|(name, rows)| FileEntry {
-                name: name.clone(),
-                rows: *rows,
-            })
-            .collect(),
+    lang: crate::cli::Lang,
+    charts_dir: &Path,
+) -> Result<Vec<String>, ReportError> {
+    let list = figures::figures(tables, catalog, lang).map_err(|source| ReportError::Table {
+        name: "charts".into(),
+        source,
+    })?;
+    let meta = charts::ChartMeta {
+        lang,
+        footer: labels::footer(
+            lang,
+            &prov.aimak_version,
+            &prov.scenario,
+            prov.seed,
+            prov.paths,
+            &prov.date,
+        ),
     };
-    let path = dir.join("manifest.json");
-    let text = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-    std::fs::write(&path, text).map_err(io(&path))
+    std::fs::create_dir_all(charts_dir).map_err(io(charts_dir))?;
+    figures::render_all(&list, &meta, charts_dir).map_err(|e| ReportError::Io {
+        path: charts_dir.to_path_buf(),
+        source: std::io::Error::other(e),
+    })
 }
 
 /// A scenario name as a folder name: lower case letters, digits and dashes.

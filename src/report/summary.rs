@@ -28,7 +28,7 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
             let q = pt.npv.q;
             let first = mr.shortfall.as_ref().and_then(|sf| {
                 sf.iter()
-                    .position(|(p, _)| *p > 0.2)
+                    .position(|s| s.p > 0.2)
                     .map(|t| v.years[t].to_string())
             });
             let _ = writeln!(

@@ -97,17 +97,18 @@ pub fn levels(r: &Results) -> PolarsResult<DataFrame> {
 
 /// `shortfall.parquet`: per (variant, municipality, year) with a spending need.
 pub fn shortfall(r: &Results) -> PolarsResult<DataFrame> {
-    let (mut variant, mut muni, mut year, mut p, mut gap) =
-        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut variant, mut muni, mut year) = (vec![], vec![], vec![]);
+    let (mut p, mut gap, mut need) = (vec![], vec![], vec![]);
     for v in &r.variants {
         for m in &v.municipalities {
             let Some(sf) = &m.shortfall else { continue };
-            for (t, (ps, g)) in sf.iter().enumerate() {
+            for (t, s) in sf.iter().enumerate() {
                 variant.push(v.name.clone());
                 muni.push(m.id.clone());
                 year.push(v.years[t]);
-                p.push(*ps);
-                gap.push(*g);
+                p.push(s.p);
+                gap.push(s.expected_gap);
+                need.push(s.mean_need);
             }
         }
     }
@@ -117,6 +118,7 @@ pub fn shortfall(r: &Results) -> PolarsResult<DataFrame> {
         Column::new("year".into(), year),
         Column::new("p_shortfall".into(), p),
         Column::new("expected_gap".into(), gap),
+        Column::new("mean_need".into(), need),
     ])
 }
 
@@ -201,8 +203,51 @@ pub fn pending(r: &Results) -> PolarsResult<DataFrame> {
     )
 }
 
+/// `compare.parquet`: per (variant, municipality, year, stream) the paired difference variant
+/// minus baseline and `p_better` = P(variant > baseline); rows with a null year are the NPV.
+pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut muni, mut year, mut stream, mut better) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        let Some(cmp) = &v.compare else { continue };
+        for m in cmp {
+            for s in &m.streams {
+                for (t, sum) in s.years.iter().enumerate() {
+                    variant.push(v.name.clone());
+                    muni.push(m.id.clone());
+                    year.push(Some(v.years[t]));
+                    stream.push(s.name.clone());
+                    st.push(sum);
+                    better.push(s.p_better[t]);
+                }
+                variant.push(v.name.clone());
+                muni.push(m.id.clone());
+                year.push(None);
+                stream.push(s.name.clone());
+                st.push(&s.npv);
+                better.push(s.npv_p_better);
+            }
+        }
+    }
+    let mut cols = st.columns("", "mean", "sd");
+    cols.push(Column::new("p_better".into(), better));
+    frame(
+        vec![
+            Column::new("variant".into(), variant),
+            Column::new("municipality".into(), muni),
+            Column::new("year".into(), year),
+            Column::new("stream".into(), stream),
+        ],
+        cols,
+    )
+}
+
+/// Tables with their file names.
+pub type Frames = Vec<(&'static str, DataFrame)>;
+
 /// All tables, with their file names, in the order they are written.
-pub fn all(r: &Results) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
+pub fn all(r: &Results) -> PolarsResult<Frames> {
     Ok(vec![
         ("summary.parquet", summary(r)?),
         ("levels.parquet", levels(r)?),
@@ -210,6 +255,7 @@ pub fn all(r: &Results) -> PolarsResult<Vec<(&'static str, DataFrame)>> {
         ("npv.parquet", npv(r)?),
         ("projects.parquet", projects(r)?),
         ("pending.parquet", pending(r)?),
+        ("compare.parquet", compare(r)?),
     ])
 }
 

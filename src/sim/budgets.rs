@@ -95,8 +95,9 @@ pub fn simulate(
                 w.received[b] += project + community;
                 if let (Some(need), Some(off)) = (&need, plan.shortfall_means[mu]) {
                     let n = need[t] * idx;
-                    acc.means[off + 2 * t].add(if total < n { 1.0 } else { 0.0 });
-                    acc.means[off + 2 * t + 1].add((n - total).max(0.0));
+                    acc.means[off + 3 * t].add(if total < n { 1.0 } else { 0.0 });
+                    acc.means[off + 3 * t + 1].add((n - total).max(0.0));
+                    acc.means[off + 3 * t + 2].add(n);
                 }
             }
         }

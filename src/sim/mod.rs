@@ -7,6 +7,7 @@
 //! variant of a scenario is simulated on the same block with the same keyed random streams.
 
 mod budgets;
+pub mod compare;
 mod drivers;
 mod fiscal;
 mod funds;
@@ -190,11 +191,12 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
         name: "trace".into(),
         model,
         plan: Plan::new(model),
+        compare: None,
     };
     let mut w = Work::new(model, &p.plan);
     let width = LANES;
     w.kept = Some(vec![vec![0.0; model.years * width]; p.plan.n_rows]);
-    let mut acc = Accumulators::new(&p.plan, QuantileMode::Exact);
+    let mut acc = Accumulators::new(&p.plan, None, QuantileMode::Exact);
     let blk = Block {
         first: path,
         lanes: 1,
@@ -270,15 +272,26 @@ pub struct Accumulators {
     pub means: Vec<Moments>,
     /// Per project, year and state: number of paths.
     pub states: Vec<u64>,
+    /// Paired differences with the baseline (empty for the baseline), cells as `ComparePlan`,
+    /// and per cell the number of paths where the variant gives more.
+    pub diff: Vec<Cell>,
+    pub better: Vec<u64>,
     pub paths: u64,
 }
 
 impl Accumulators {
-    pub fn new(plan: &Plan, mode: QuantileMode) -> Accumulators {
+    pub fn new(
+        plan: &Plan,
+        compare: Option<&compare::ComparePlan>,
+        mode: QuantileMode,
+    ) -> Accumulators {
+        let n_diff = compare.map_or(0, |c| c.n_cells);
         Accumulators {
             cells: vec![Cell::new(mode); plan.n_cells],
             means: vec![Moments::default(); plan.n_means],
             states: vec![0; plan.n_states],
+            diff: vec![Cell::new(mode); n_diff],
+            better: vec![0; n_diff],
             paths: 0,
         }
     }
@@ -291,6 +304,12 @@ impl Accumulators {
             a.merge(b);
         }
         for (a, b) in self.states.iter_mut().zip(&o.states) {
+            *a += b;
+        }
+        for (a, b) in self.diff.iter_mut().zip(&o.diff) {
+            a.merge(b);
+        }
+        for (a, b) in self.better.iter_mut().zip(&o.better) {
             *a += b;
         }
         self.paths += o.paths;
@@ -319,6 +338,8 @@ pub struct Prepared<'m> {
     pub name: String,
     pub model: &'m Model,
     pub plan: Plan,
+    /// How it pairs with the baseline (`None` for the baseline itself).
+    pub compare: Option<compare::ComparePlan>,
 }
 
 /// Simulates `variants` of a scenario (baseline first) and summarises them. `progress` is
@@ -330,14 +351,26 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
     keep: Option<Keep>,
 ) -> Result<Results, SimError> {
-    let prepared: Vec<Prepared> = selected(scenario, variants)
+    let mut prepared: Vec<Prepared> = selected(scenario, variants)
         .into_iter()
         .map(|(name, model)| Prepared {
             name: name.to_string(),
             model,
             plan: Plan::new(model),
+            compare: None,
         })
         .collect();
+    // Variants are compared path by path with the baseline, which always runs first.
+    let paired = prepared.len() > 1 && prepared[0].name == "baseline";
+    if paired {
+        for k in 1..prepared.len() {
+            let c = compare::ComparePlan::new(
+                (prepared[0].model, &prepared[0].plan),
+                (prepared[k].model, &prepared[k].plan),
+            );
+            prepared[k].compare = Some(c);
+        }
+    }
     let cells: u64 = prepared.iter().map(|p| p.plan.n_cells as u64).sum();
     let mode =
         settings
@@ -359,7 +392,7 @@ pub fn run(
             .iter()
             .map(|p| {
                 let mut w = Work::new(p.model, &p.plan);
-                if keep.is_some() {
+                if keep.is_some() || paired {
                     w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
                 }
                 w
@@ -367,7 +400,7 @@ pub fn run(
             .collect();
         let mut accs: Vec<Accumulators> = prepared
             .iter()
-            .map(|p| Accumulators::new(&p.plan, mode))
+            .map(|p| Accumulators::new(&p.plan, p.compare.as_ref(), mode))
             .collect();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
@@ -393,6 +426,13 @@ pub fn run(
                     });
                 }
             }
+            if paired {
+                let (base, rest) = works.split_at(1);
+                for (k, w) in rest.iter().enumerate() {
+                    let p = &prepared[k + 1];
+                    compare_block(&prepared[0], p, &blk, &base[0], w, &mut accs[k + 1]);
+                }
+            }
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_blocks);
         }
         Ok(accs)
@@ -415,7 +455,7 @@ pub fn run(
                 variant: p.name.clone(),
             });
         }
-        out.push(results::finish(&p.name, p.model, &p.plan, &mut acc));
+        out.push(results::finish(p, &mut acc));
     }
     Ok(Results {
         variants: out,
@@ -423,6 +463,52 @@ pub fn run(
         seed: settings.seed,
         quantile_mode: mode,
     })
+}
+
+/// Adds the paired differences of one block of variant `var` against the baseline.
+fn compare_block(
+    base: &Prepared,
+    var: &Prepared,
+    blk: &Block,
+    wb: &Work,
+    wv: &Work,
+    acc: &mut Accumulators,
+) {
+    let cp = var.compare.as_ref().expect("variants have a compare plan");
+    let (kb, kv) = (
+        wb.kept.as_ref().expect("kept"),
+        wv.kept.as_ref().expect("kept"),
+    );
+    let t_n = cp.years;
+    let width = blk.width;
+    let value = |kept: &Vec<Vec<f64>>, row: Option<usize>, t: usize, b: usize| {
+        row.map_or(0.0, |r| kept[r][t * width + b])
+    };
+    for (mu, pairs) in cp.pairs.iter().enumerate() {
+        for (s, pair) in pairs.iter().enumerate() {
+            let base_cell = cp.offsets[mu] + s * (t_n + 1);
+            for t in 0..t_n {
+                let c = base_cell + t;
+                for b in 0..blk.lanes {
+                    let d = value(kv, pair.variant, t, b) - value(kb, pair.base, t, b);
+                    acc.diff[c].add(d);
+                    acc.better[c] += u64::from(d > 0.0);
+                }
+            }
+            let c = base_cell + t_n;
+            for b in 0..blk.lanes {
+                let npv_v: f64 = (0..t_n)
+                    .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
+                    .sum();
+                let npv_b: f64 = (0..t_n)
+                    .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
+                    .sum();
+                let d = npv_v - npv_b;
+                acc.diff[c].add(d);
+                acc.better[c] += u64::from(d > 0.0);
+            }
+        }
+    }
 }
 
 /// The variants of `scenario` named in `names`, in run order (baseline first, then file order).

@@ -96,7 +96,8 @@ pub struct Plan {
     pub project_cells: usize,
     pub pending_cells: usize,
     pub n_cells: usize,
-    /// Means-only accumulators: shortfall (indicator, gap) per municipality with a need, per year.
+    /// Means-only accumulators: shortfall (indicator, gap, need) per municipality with a need,
+    /// per year.
     pub shortfall_means: Vec<Option<usize>>,
     pub n_means: usize,
     /// Per project, per year, four state counters.
@@ -232,7 +233,7 @@ impl Plan {
             .map(|mu| {
                 mu.spending_need.as_ref().map(|_| {
                     let o = n_means;
-                    n_means += 2 * years;
+                    n_means += 3 * years;
                     o
                 })
             })

@@ -1,8 +1,6 @@
 //! What a run produces: the summarised statistics of every variant (MODEL.md section 6).
 
-use super::plan::Plan;
 use super::Accumulators;
-use crate::model::Model;
 use crate::stats::{QuantileMode, Summary};
 
 #[derive(Debug, Clone)]
@@ -46,6 +44,25 @@ pub struct VariantResults {
     /// Per instrument: money due inside the horizon but paid after it.
     pub pending: Vec<(String, Summary)>,
     pub years: Vec<i32>,
+    /// Paired differences with the baseline, per municipality (variants only).
+    pub compare: Option<Vec<CompareMuni>>,
+}
+
+/// Paired differences `variant - baseline` of one municipality's streams.
+#[derive(Debug, Clone)]
+pub struct CompareMuni {
+    pub id: String,
+    pub streams: Vec<CompareStream>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompareStream {
+    pub name: String,
+    pub years: Vec<Summary>,
+    /// Per year: P(variant > baseline).
+    pub p_better: Vec<f64>,
+    pub npv: Summary,
+    pub npv_p_better: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -61,14 +78,24 @@ pub struct StreamResults {
 pub struct MuniResults {
     pub id: String,
     pub streams: Vec<StreamResults>,
-    /// Per year: (p_shortfall, expected_gap), for municipalities with a spending need.
-    pub shortfall: Option<Vec<(f64, f64)>>,
+    /// Per year, for municipalities with a spending need.
+    pub shortfall: Option<Vec<Shortfall>>,
 }
 
 impl MuniResults {
     pub fn stream(&self, name: &str) -> Option<&StreamResults> {
         self.streams.iter().find(|s| s.name == name)
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shortfall {
+    /// P(budget_total < need)
+    pub p: f64,
+    /// E[max(0, need - budget_total)]
+    pub expected_gap: f64,
+    /// Mean spending need (random only when indexed).
+    pub mean_need: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -94,8 +121,33 @@ const NO_NPV: Summary = Summary {
     rank_error: 0.0,
 };
 
-pub fn finish(name: &str, m: &Model, plan: &Plan, acc: &mut Accumulators) -> VariantResults {
+pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
+    let (name, m, plan) = (p.name.as_str(), p.model, &p.plan);
     let t_n = m.years;
+    let n = acc.paths.max(1) as f64;
+    let compare = p.compare.as_ref().map(|cp| {
+        cp.pairs
+            .iter()
+            .enumerate()
+            .map(|(mu, pairs)| CompareMuni {
+                id: m.municipalities[mu].id.clone(),
+                streams: pairs
+                    .iter()
+                    .enumerate()
+                    .map(|(s, pair)| {
+                        let c0 = cp.offsets[mu] + s * (t_n + 1);
+                        CompareStream {
+                            name: pair.name.clone(),
+                            years: (0..t_n).map(|t| acc.diff[c0 + t].finish()).collect(),
+                            p_better: (0..t_n).map(|t| acc.better[c0 + t] as f64 / n).collect(),
+                            npv: acc.diff[c0 + t_n].finish(),
+                            npv_p_better: acc.better[c0 + t_n] as f64 / n,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    });
     let cells = &mut acc.cells;
     let mut years_of =
         |base: usize| -> Vec<Summary> { (0..t_n).map(|t| cells[base + t].finish()).collect() };
@@ -112,11 +164,10 @@ pub fn finish(name: &str, m: &Model, plan: &Plan, acc: &mut Accumulators) -> Var
         }
         let shortfall = plan.shortfall_means[mu].map(|off| {
             (0..t_n)
-                .map(|t| {
-                    (
-                        acc.means[off + 2 * t].finish().mean,
-                        acc.means[off + 2 * t + 1].finish().mean,
-                    )
+                .map(|t| Shortfall {
+                    p: acc.means[off + 3 * t].finish().mean,
+                    expected_gap: acc.means[off + 3 * t + 1].finish().mean,
+                    mean_need: acc.means[off + 3 * t + 2].finish().mean,
                 })
                 .collect()
         });
@@ -192,7 +243,6 @@ pub fn finish(name: &str, m: &Model, plan: &Plan, acc: &mut Accumulators) -> Var
             streams,
         });
     }
-    let n = acc.paths.max(1) as f64;
     let mut projects = Vec::new();
     for (j, p) in m.projects.iter().enumerate() {
         let base = plan.project_cells + j * 2 * t_n;
@@ -226,5 +276,6 @@ pub fn finish(name: &str, m: &Model, plan: &Plan, acc: &mut Accumulators) -> Var
         projects,
         pending,
         years: (0..t_n).map(|t| m.year(t)).collect(),
+        compare,
     }
 }

@@ -107,3 +107,46 @@ fn every_shipped_scenario_runs_and_conserves_money() {
         }
     }
 }
+
+#[test]
+fn a_variant_that_changes_nothing_differs_by_exactly_zero_in_every_path() {
+    let tour = std::fs::read_to_string(root().join("tests/fixtures/format-tour.toml")).unwrap();
+    let regime = root().join("tests/fixtures/regimes/tour-regime.toml");
+    // A second variant setting a value to what it already is.
+    let text = tour.replace("regimes/tour-regime.toml", regime.to_str().unwrap())
+        + "\n[[variant]]\nname = \"same\"\n[variant.set]\n\"project.bozymchak.variability\" = 0.15\n";
+    let s = scenario(&text);
+    let r = run(&s, 300, 2);
+    let same = r.variants.iter().find(|v| v.name == "same").unwrap();
+    let cmp = same.compare.as_ref().unwrap();
+    let mut n = 0;
+    for m in cmp {
+        for st in &m.streams {
+            for y in st.years.iter().chain(std::iter::once(&st.npv)) {
+                assert_eq!(
+                    (y.mean, y.sd, y.q),
+                    (0.0, 0.0, [0.0; 7]),
+                    "{} {}",
+                    m.id,
+                    st.name
+                );
+                n += 1;
+            }
+            assert!(st.p_better.iter().all(|p| *p == 0.0) && st.npv_p_better == 0.0);
+        }
+    }
+    assert!(n > 100);
+    // The partnership variant does differ, and its difference is variant minus baseline.
+    let part = r.variants.iter().find(|v| v.name == "partnership").unwrap();
+    let base = &r.variants[0];
+    let pc = &part.compare.as_ref().unwrap()[0];
+    let d = pc
+        .streams
+        .iter()
+        .find(|s| s.name == "project_total")
+        .unwrap();
+    let pt = |v: &aimak::sim::VariantResults| {
+        v.municipalities[0].stream("project_total").unwrap().years[5].mean
+    };
+    assert!((d.years[5].mean - (pt(part) - pt(base))).abs() < 1e-3);
+}

@@ -260,5 +260,8 @@ fn the_summary_of_a_deterministic_run_is_its_single_path() {
     assert!((got - npv).abs() < 1e-6 * npv, "{got} vs {npv}");
     // Shortfall: the need is 8000 * I[t]; the budget is far above it here.
     let sf = a.shortfall.as_ref().unwrap();
-    assert_eq!(sf[0], (0.0, 0.0));
+    assert_eq!(
+        (sf[0].p, sf[0].expected_gap, sf[0].mean_need),
+        (0.0, 0.0, 8000.0)
+    );
 }

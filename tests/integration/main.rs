@@ -1,5 +1,6 @@
 //! Integration tests of aimak, one binary with a module per topic.
 
+mod charts;
 mod cli;
 mod determinism;
 mod engine;

@@ -374,7 +374,7 @@ fn every_chart_renders_a_decodable_1600x900_png_in_every_language() {
             assert_eq!(&bytes[12..16], b"IHDR");
             assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 1600);
             assert_eq!(u32::from_be_bytes(bytes[20..24].try_into().unwrap()), 900);
-            let img = png::decode::decode_rgb(&bytes).unwrap();
+            let img = png::decode_rgb(&bytes).unwrap();
             assert_eq!((img.width, img.height), (WIDTH, HEIGHT));
             // Something besides the white page was drawn, and the page is mostly light.
             let dark = img
@@ -469,7 +469,7 @@ fn svg_texts_are_localized() {
 }
 
 fn title_band(chart: &Chart, lang: Lang) -> Vec<u8> {
-    let img = png::decode::decode_rgb(&render_png(chart, &meta(lang)).unwrap()).unwrap();
+    let img = png::decode_rgb(&render_png(chart, &meta(lang)).unwrap()).unwrap();
     // Rows 20..80 hold the title.
     img.rgb[20 * 1600 * 3..80 * 1600 * 3].to_vec()
 }

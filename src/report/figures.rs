@@ -1,0 +1,439 @@
+//! The charts of a run, built from its tables and catalog only, so that `aimak chart` on a
+//! finished run draws exactly what the run drew.
+
+use super::catalog::Catalog;
+use super::charts::*;
+use super::labels::{t, Key};
+use crate::cli::Lang;
+use crate::stats::quantile::NAMES;
+use polars::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The tables charts are drawn from.
+pub struct Tables {
+    pub summary: DataFrame,
+    pub npv: DataFrame,
+    pub shortfall: DataFrame,
+    pub projects: DataFrame,
+    pub compare: DataFrame,
+}
+
+impl Tables {
+    pub fn read(dir: &Path) -> PolarsResult<Tables> {
+        let read = |f: &str| -> PolarsResult<DataFrame> {
+            let file = std::fs::File::open(dir.join(f)).map_err(|e| PolarsError::IO {
+                error: std::sync::Arc::new(e),
+                msg: Some(format!("{}", dir.join(f).display()).into()),
+            })?;
+            ParquetReader::new(file).finish()
+        };
+        Ok(Tables {
+            summary: read("summary.parquet")?,
+            npv: read("npv.parquet")?,
+            shortfall: read("shortfall.parquet")?,
+            projects: read("projects.parquet")?,
+            compare: read("compare.parquet")?,
+        })
+    }
+
+    /// From the frames a run has just written (see `tables::all`).
+    pub fn from_frames(frames: &[(&str, DataFrame)]) -> Tables {
+        let get = |name: &str| {
+            frames
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, d)| d.clone())
+                .expect("every table is written")
+        };
+        Tables {
+            summary: get("summary.parquet"),
+            npv: get("npv.parquet"),
+            shortfall: get("shortfall.parquet"),
+            projects: get("projects.parquet"),
+            compare: get("compare.parquet"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Stat {
+    mean: f64,
+    q: [f64; 7],
+}
+
+impl Stat {
+    fn band(&self, year: i32) -> Band {
+        Band {
+            year,
+            mean: self.mean,
+            p05: self.q[0],
+            p25: self.q[2],
+            p50: self.q[3],
+            p75: self.q[4],
+            p95: self.q[6],
+        }
+    }
+}
+
+fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column(c)?
+        .str()?
+        .iter()
+        .map(|x| x.unwrap_or_default().to_string())
+        .collect())
+}
+
+fn f64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<f64>> {
+    Ok(df
+        .column(c)?
+        .f64()?
+        .iter()
+        .map(|x| x.unwrap_or(f64::NAN))
+        .collect())
+}
+
+fn years(df: &DataFrame) -> PolarsResult<Vec<Option<i32>>> {
+    Ok(df.column("year")?.i32()?.iter().collect())
+}
+
+fn stats(df: &DataFrame, prefix: &str, mean: &str) -> PolarsResult<Vec<Stat>> {
+    let m = f64s(df, mean)?;
+    let qs: Vec<Vec<f64>> = NAMES
+        .iter()
+        .map(|n| f64s(df, &format!("{prefix}{n}")))
+        .collect::<PolarsResult<_>>()?;
+    Ok((0..df.height())
+        .map(|i| Stat {
+            mean: m[i],
+            q: std::array::from_fn(|k| qs[k][i]),
+        })
+        .collect())
+}
+
+/// (variant, municipality or project)
+type Key2 = (String, String);
+
+/// A project's year: output statistics and the probability of each state.
+type ProjectYear = (i32, Stat, [f64; 4]);
+
+/// (variant, key, stream) -> [(year, stat)] in table order.
+type Series = HashMap<(String, String, String), Vec<(Option<i32>, Stat)>>;
+
+fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
+    let (v, k, s, y, st) = (
+        strs(df, "variant")?,
+        strs(df, key)?,
+        strs(df, "stream")?,
+        years(df)?,
+        stats(df, "", "mean")?,
+    );
+    let mut out: Series = HashMap::new();
+    for i in 0..df.height() {
+        out.entry((v[i].clone(), k[i].clone(), s[i].clone()))
+            .or_default()
+            .push((y[i], st[i]));
+    }
+    Ok(out)
+}
+
+/// Every chart of a run: (path under charts/ without extension, chart).
+pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(String, Chart)>> {
+    let code = lang.code();
+    let summary = series(&tables.summary, "municipality")?;
+    let npv = {
+        let (v, m, s, st) = (
+            strs(&tables.npv, "variant")?,
+            strs(&tables.npv, "municipality")?,
+            strs(&tables.npv, "stream")?,
+            stats(&tables.npv, "", "mean")?,
+        );
+        let mut h: HashMap<(String, String, String), Stat> = HashMap::new();
+        for i in 0..tables.npv.height() {
+            h.insert((v[i].clone(), m[i].clone(), s[i].clone()), st[i]);
+        }
+        h
+    };
+    // shortfall: (variant, municipality) -> [(year, p, need)]
+    let mut shortfall: HashMap<Key2, Vec<(i32, f64, f64)>> = HashMap::new();
+    {
+        let sf = &tables.shortfall;
+        let (v, m, y, p, n) = (
+            strs(sf, "variant")?,
+            strs(sf, "municipality")?,
+            years(sf)?,
+            f64s(sf, "p_shortfall")?,
+            f64s(sf, "mean_need")?,
+        );
+        for i in 0..sf.height() {
+            shortfall
+                .entry((v[i].clone(), m[i].clone()))
+                .or_default()
+                .push((y[i].unwrap_or_default(), p[i], n[i]));
+        }
+    }
+    let compare = series(&tables.compare, "municipality")?;
+    let better: HashMap<(String, String, String, Option<i32>), f64> = {
+        let c = &tables.compare;
+        let (v, m, s, y, b) = (
+            strs(c, "variant")?,
+            strs(c, "municipality")?,
+            strs(c, "stream")?,
+            years(c)?,
+            f64s(c, "p_better")?,
+        );
+        (0..c.height())
+            .map(|i| ((v[i].clone(), m[i].clone(), s[i].clone(), y[i]), b[i]))
+            .collect()
+    };
+    let projects = {
+        let p = &tables.projects;
+        let (v, id, y) = (strs(p, "variant")?, strs(p, "project")?, years(p)?);
+        let out = stats(p, "output_", "mean_output")?;
+        let states: Vec<Vec<f64>> = ["p_planned", "p_producing", "p_suspended", "p_closed"]
+            .iter()
+            .map(|c| f64s(p, c))
+            .collect::<PolarsResult<_>>()?;
+        let mut h: BTreeMap<Key2, Vec<ProjectYear>> = BTreeMap::new();
+        for i in 0..p.height() {
+            h.entry((v[i].clone(), id[i].clone())).or_default().push((
+                y[i].unwrap_or_default(),
+                out[i],
+                std::array::from_fn(|k| states[k][i]),
+            ));
+        }
+        h
+    };
+
+    let title = |key: Key, name: &str| format!("{} — {name}", super::labels::t(lang, key));
+    let mut out = Vec::new();
+    for v in &cat.variants {
+        let vid = &v.id;
+        let vdir = vid.clone();
+        let mut npv_items = Vec::new();
+        let mut heat_rows = Vec::new();
+        let mut heat_values = Vec::new();
+        let mut heat_years = Vec::new();
+        for m in &cat.municipalities {
+            let name = m.name_in(code);
+            let get = |stream: &str| summary.get(&(vid.clone(), m.id.clone(), stream.to_string()));
+            if let Some(rows) = get("project_total") {
+                let bands = rows
+                    .iter()
+                    .map(|(y, s)| s.band(y.unwrap_or_default()))
+                    .collect();
+                out.push((
+                    format!("{vdir}/project-money-{}", m.id),
+                    Chart::Fan(FanChart {
+                        title: title(Key::TitleRevenue, name),
+                        unit: MoneyUnit::Som,
+                        bands,
+                    }),
+                ));
+            }
+            if let (Some(rows), Some(sf)) = (
+                get("budget_total"),
+                shortfall.get(&(vid.clone(), m.id.clone())),
+            ) {
+                out.push((
+                    format!("{vdir}/budget-{}", m.id),
+                    Chart::Budget(BudgetChart {
+                        title: title(Key::TitleBudget, name),
+                        bands: rows
+                            .iter()
+                            .map(|(y, s)| s.band(y.unwrap_or_default()))
+                            .collect(),
+                        need: sf.iter().map(|(y, _, n)| (*y, *n)).collect(),
+                        p_shortfall: sf.iter().map(|(y, p, _)| (*y, *p)).collect(),
+                    }),
+                ));
+                heat_rows.push(name.to_string());
+                heat_values.push(sf.iter().map(|(_, p, _)| *p).collect::<Vec<f64>>());
+                heat_years = sf.iter().map(|(y, _, _)| *y).collect();
+            }
+            // Composition: every project stream of the municipality.
+            let mut layers = Vec::new();
+            let mut years_c: Vec<i32> = Vec::new();
+            let mut names: Vec<&String> = summary
+                .keys()
+                .filter(|(vv, mm, s)| {
+                    vv == vid
+                        && *mm == m.id
+                        && !matches!(
+                            s.as_str(),
+                            "own_revenue" | "grant" | "project_total" | "budget_total"
+                        )
+                })
+                .map(|(_, _, s)| s)
+                .collect();
+            names.sort();
+            for s in names {
+                let rows = &summary[&(vid.clone(), m.id.clone(), s.clone())];
+                years_c = rows.iter().map(|(y, _)| y.unwrap_or_default()).collect();
+                let values: Vec<f64> = rows.iter().map(|(_, st)| st.mean.max(0.0)).collect();
+                if values.iter().all(|x| *x == 0.0) {
+                    continue;
+                }
+                layers.push(Layer {
+                    label: stream_label(cat, s, lang),
+                    off_budget: s.starts_with("community:"),
+                    values,
+                });
+            }
+            if !layers.is_empty() {
+                out.push((
+                    format!("{vdir}/composition-{}", m.id),
+                    Chart::Composition(CompositionChart {
+                        title: title(Key::TitleComposition, name),
+                        years: years_c,
+                        layers,
+                    }),
+                ));
+            }
+            if let Some(n) = npv.get(&(vid.clone(), m.id.clone(), "project_total".into())) {
+                npv_items.push(NpvItem {
+                    name: name.to_string(),
+                    p10: n.q[1],
+                    p50: n.q[3],
+                    p90: n.q[5],
+                });
+            }
+            if let Some(rows) = compare.get(&(vid.clone(), m.id.clone(), "project_total".into())) {
+                let yearly: Vec<&(Option<i32>, Stat)> =
+                    rows.iter().filter(|(y, _)| y.is_some()).collect();
+                out.push((
+                    format!("{vdir}/versus-baseline-{}", m.id),
+                    Chart::VariantDiff(VariantDiffChart {
+                        title: title(Key::TitleVariant, name),
+                        variant_label: v.name_in(code).to_string(),
+                        bands: yearly
+                            .iter()
+                            .map(|(y, s)| s.band(y.unwrap_or_default()))
+                            .collect(),
+                        p_better: yearly
+                            .iter()
+                            .map(|(y, _)| {
+                                let p = better
+                                    .get(&(vid.clone(), m.id.clone(), "project_total".into(), *y))
+                                    .copied()
+                                    .unwrap_or(0.0);
+                                (y.unwrap_or_default(), p)
+                            })
+                            .collect(),
+                    }),
+                ));
+            }
+        }
+        if !npv_items.is_empty() {
+            out.push((
+                format!("{vdir}/npv-comparison"),
+                Chart::NpvComparison(NpvComparison {
+                    title: format!(
+                        "{} ({}%)",
+                        t(lang, Key::TitlePresentValue),
+                        cat.discount_rate * 100.0
+                    ),
+                    items: npv_items,
+                }),
+            ));
+        }
+        if !heat_rows.is_empty() {
+            out.push((
+                format!("{vdir}/shortfall-heatmap"),
+                Chart::Heatmap(ShortfallHeatmap {
+                    title: t(lang, Key::TitleShortfall).to_string(),
+                    rows: heat_rows,
+                    years: heat_years,
+                    values: heat_values,
+                }),
+            ));
+        }
+        for p in &cat.projects {
+            let Some(rows) = projects.get(&(vid.clone(), p.id.clone())) else {
+                continue;
+            };
+            let years: Vec<i32> = rows.iter().map(|r| r.0).collect();
+            let col = |k: usize| rows.iter().map(|r| r.2[k]).collect::<Vec<f64>>();
+            out.push((
+                format!("{vdir}/project-states-{}", p.id),
+                Chart::ProjectStates(ProjectStatesChart {
+                    title: title(Key::TitleProjectStates, p.name_in(code)),
+                    years,
+                    p_planned: col(0),
+                    p_producing: col(1),
+                    p_suspended: col(2),
+                    p_closed: col(3),
+                }),
+            ));
+            out.push((
+                format!("{vdir}/project-output-{}", p.id),
+                Chart::ProjectOutput(FanChart {
+                    title: title(Key::TitleProjectOutput, p.name_in(code)),
+                    unit: MoneyUnit::Physical(String::new()),
+                    bands: rows.iter().map(|r| r.1.band(r.0)).collect(),
+                }),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// A stream's label: the instrument's label, the fund's name, or "community: ..." in `lang`.
+fn stream_label(cat: &Catalog, stream: &str, lang: Lang) -> String {
+    let code = lang.code();
+    let find = |list: &[super::catalog::Entry], id: &str| {
+        list.iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name_in(code).to_string())
+    };
+    if let Some(id) = stream.strip_prefix("community:") {
+        return find(&cat.instruments, id).unwrap_or_else(|| id.to_string());
+    }
+    if let Some(id) = stream.strip_prefix("fund:") {
+        let Some(f) = cat.funds.iter().find(|f| f.id == id) else {
+            return id.to_string();
+        };
+        let level = if f.level == "oblast" {
+            Key::OblastFund
+        } else {
+            Key::DistrictFund
+        };
+        let name = f.name.clone().unwrap_or_else(|| t(lang, level).to_string());
+        return format!("{name} ({})", f.area);
+    }
+    find(&cat.instruments, stream).unwrap_or_else(|| stream.to_string())
+}
+
+/// Renders every chart to `dir` as PNG and SVG, in parallel; returns the files written.
+pub fn render_all(
+    charts: &[(String, Chart)],
+    meta: &ChartMeta,
+    dir: &Path,
+) -> Result<Vec<String>, String> {
+    use rayon::prelude::*;
+    let results: Vec<Result<Vec<String>, String>> = charts
+        .par_iter()
+        .map(|(name, chart)| {
+            let png = render_png(chart, meta).map_err(|e| format!("{name}: {e}"))?;
+            let svg = render_svg(chart, meta).map_err(|e| format!("{name}: {e}"))?;
+            let base = dir.join(name);
+            if let Some(parent) = base.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            let (p, s) = (base.with_extension("png"), base.with_extension("svg"));
+            std::fs::write(&p, png).map_err(|e| format!("{}: {e}", p.display()))?;
+            std::fs::write(&s, svg).map_err(|e| format!("{}: {e}", s.display()))?;
+            Ok(vec![
+                format!("charts/{name}.png"),
+                format!("charts/{name}.svg"),
+            ])
+        })
+        .collect();
+    let mut files = Vec::new();
+    for r in results {
+        files.extend(r?);
+    }
+    Ok(files)
+}
