@@ -38,6 +38,16 @@ pub enum Command {
     },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
+    /// Write a synthetic national scenario (450 municipalities, 40 projects, 30 years) for
+    /// runs at national scale. The same seed gives the same file.
+    Synth {
+        /// Seed of the synthetic places and projects (and the scenario's [run] seed).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Default)]

@@ -32,6 +32,17 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Run(args) => run(args),
+        Command::Synth { seed, out } => {
+            let text = aimak::synth::national(seed);
+            match out {
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", path.display()))),
+            }
+        }
         Command::Chart { dir, lang } => chart(&dir, lang),
     };
     match result {

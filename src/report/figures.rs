@@ -112,6 +112,9 @@ fn stats(df: &DataFrame, prefix: &str, mean: &str) -> PolarsResult<Vec<Stat>> {
         .collect())
 }
 
+/// At most this many municipalities get charts of their own (the largest by project money).
+pub const MAX_CHARTED: usize = 40;
+
 /// (variant, municipality or project)
 type Key2 = (String, String);
 
@@ -207,6 +210,36 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
     };
 
     let title = |key: Key, name: &str| format!("{} — {name}", super::labels::t(lang, key));
+    // A national run has hundreds of municipalities: charts are drawn for those with the most
+    // project money (median NPV in the baseline), at most MAX_CHARTED of them.
+    let charted: Vec<&super::catalog::Entry> = {
+        let mut all: Vec<(&super::catalog::Entry, f64)> = cat
+            .municipalities
+            .iter()
+            .map(|m| {
+                let v = npv
+                    .get(&(
+                        "baseline".to_string(),
+                        m.id.clone(),
+                        "project_total".to_string(),
+                    ))
+                    .map_or(0.0, |s| s.q[3]);
+                (m, v)
+            })
+            .collect();
+        if all.len() > MAX_CHARTED {
+            all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+            all.truncate(MAX_CHARTED);
+            // Back in scenario order.
+            all.sort_by_key(|(m, _)| cat.municipalities.iter().position(|x| x.id == m.id));
+        }
+        all.into_iter().map(|(m, _)| m).collect()
+    };
+    let of_all = if charted.len() < cat.municipalities.len() {
+        format!(" ({}/{})", charted.len(), cat.municipalities.len())
+    } else {
+        String::new()
+    };
     let mut out = Vec::new();
     for v in &cat.variants {
         let vid = &v.id;
@@ -215,7 +248,7 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
         let mut heat_rows = Vec::new();
         let mut heat_values = Vec::new();
         let mut heat_years = Vec::new();
-        for m in &cat.municipalities {
+        for m in &charted {
             let name = m.name_in(code);
             let get = |stream: &str| summary.get(&(vid.clone(), m.id.clone(), stream.to_string()));
             if let Some(rows) = get("project_total") {
@@ -342,7 +375,7 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
             out.push((
                 format!("{vdir}/shortfall-heatmap"),
                 Chart::Heatmap(ShortfallHeatmap {
-                    title: t(lang, Key::TitleShortfall).to_string(),
+                    title: format!("{}{of_all}", t(lang, Key::TitleShortfall)),
                     rows: heat_rows,
                     years: heat_years,
                     values: heat_values,

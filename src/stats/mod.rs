@@ -23,7 +23,7 @@ impl QuantileMode {
     pub fn describe(self) -> &'static str {
         match self {
             QuantileMode::Exact => "exact: linear interpolation between order statistics (numpy 'linear')",
-            QuantileMode::Sketch => "log-linear histogram sketch (2^12 buckets per octave at most, 2048 buckets per sign; the estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error), then numpy 'linear' interpolation between estimated order statistics",
+            QuantileMode::Sketch => "log-linear histogram sketch (2^12 buckets per octave at most, 1024 buckets per sign; the estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error), then numpy 'linear' interpolation between estimated order statistics",
         }
     }
 }

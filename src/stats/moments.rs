@@ -18,12 +18,18 @@ pub struct Moments {
     sum: i128,
     sq_lo: u128,
     sq_hi: u64,
-    /// Slow path for huge values: sums of positive and of negative parts, and squares.
-    big_pos: U384,
-    big_neg: U384,
-    big_sq: U384,
+    /// Slow path for huge values (rare; kept off the cell to keep cells small).
+    big: Option<Box<Big>>,
     /// A value was not finite or too large; reported as a run-time error.
     overflow: bool,
+}
+
+/// Exact sums of huge values: positive parts, negative parts, squares.
+#[derive(Debug, Clone, Default)]
+struct Big {
+    pos: U384,
+    neg: U384,
+    sq: U384,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,12 +65,13 @@ impl Moments {
         }
         let q = y as i128;
         let mag = U384::from_u128(q.unsigned_abs());
+        let big = self.big.get_or_insert_with(Box::default);
         if q >= 0 {
-            self.big_pos.add(&mag);
+            big.pos.add(&mag);
         } else {
-            self.big_neg.add(&mag);
+            big.neg.add(&mag);
         }
-        self.big_sq.add(&mag.mul(&mag));
+        big.sq.add(&mag.mul(&mag));
     }
 
     pub fn merge(&mut self, o: &Moments) {
@@ -73,9 +80,12 @@ impl Moments {
         let (lo, carry) = self.sq_lo.overflowing_add(o.sq_lo);
         self.sq_lo = lo;
         self.sq_hi += o.sq_hi + carry as u64;
-        self.big_pos.add(&o.big_pos);
-        self.big_neg.add(&o.big_neg);
-        self.big_sq.add(&o.big_sq);
+        if let Some(ob) = &o.big {
+            let big = self.big.get_or_insert_with(Box::default);
+            big.pos.add(&ob.pos);
+            big.neg.add(&ob.neg);
+            big.sq.add(&ob.sq);
+        }
         self.overflow |= o.overflow;
     }
 
@@ -89,8 +99,9 @@ impl Moments {
 
     /// (sign, |sum|) and sum of squares, exactly.
     fn totals(&self) -> (bool, U384, U384) {
-        let mut pos = self.big_pos;
-        let mut neg = self.big_neg;
+        let big = self.big.as_deref().cloned().unwrap_or_default();
+        let mut pos = big.pos;
+        let mut neg = big.neg;
         if self.sum >= 0 {
             pos.add(&U384::from_u128(self.sum as u128));
         } else {
@@ -100,7 +111,7 @@ impl Moments {
             std::cmp::Ordering::Less => (true, neg.sub(&pos)),
             _ => (false, pos.sub(&neg)),
         };
-        let mut sq = self.big_sq;
+        let mut sq = big.sq;
         let mut fast = U384::from_u128(self.sq_lo);
         fast.0[2] = self.sq_hi;
         sq.add(&fast);

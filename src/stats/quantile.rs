@@ -27,7 +27,7 @@ pub fn exact(values: &mut [f64]) -> [f64; 7] {
 }
 
 /// Largest number of buckets one side of a sketch keeps before halving its resolution.
-const MAX_SPAN: i64 = 2048;
+const MAX_SPAN: i64 = 1024;
 /// Finest resolution: mantissa bits kept (2^12 buckets per octave, 0.017% wide).
 const MAX_BITS: u32 = 12;
 

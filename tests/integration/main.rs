@@ -5,6 +5,7 @@ mod cli;
 mod determinism;
 mod engine;
 mod fuzz;
+mod history;
 mod invalid;
 mod output;
 mod scenarios;
