@@ -1,4 +1,4 @@
-//! Dated values: a number, or a table from calendar year to number (MODEL.md section 1).
+//! Dated values: a number, or a table from calendar year to number (docs/model.md section 1).
 
 /// A parameter that changes at given calendar years. The value in force in year `y` is the one
 /// with the latest key `<= y`. Built only by the scenario reader, which guarantees at least one

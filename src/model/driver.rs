@@ -1,4 +1,4 @@
-//! Market drivers (MODEL.md section 2): prices, exchange rates, inflation.
+//! Market drivers (docs/model.md section 2): prices, exchange rates, inflation.
 
 use super::{Dated, Notes};
 use ndarray::Array2;

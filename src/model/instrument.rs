@@ -1,4 +1,4 @@
-//! Instruments: the fiscal rules, and where their money goes (MODEL.md section 5).
+//! Instruments: the fiscal rules, and where their money goes (docs/model.md section 5).
 
 use super::{Dated, Names, Notes};
 

@@ -1,7 +1,7 @@
 //! The validated scenario model the engine runs on.
 //!
 //! Values of these types are built only by [`crate::scenario`], which checks every rule of
-//! MODEL.md sections 1-5 first: ids are resolved to indices, shares sum to 1, ranges hold,
+//! docs/model.md sections 1-5 first: ids are resolved to indices, shares sum to 1, ranges hold,
 //! dated tables cover the horizon. Code downstream never re-validates.
 
 mod dated;

@@ -1,4 +1,4 @@
-//! Municipalities and development funds (MODEL.md section 3).
+//! Municipalities and development funds (docs/model.md section 3).
 
 use super::{Dated, Names, Notes};
 

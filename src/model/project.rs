@@ -1,4 +1,4 @@
-//! Projects: mines, plants and what they produce (MODEL.md section 4).
+//! Projects: mines, plants and what they produce (docs/model.md section 4).
 
 use super::Notes;
 
@@ -95,7 +95,7 @@ pub struct Project {
 }
 
 impl Output {
-    /// Base output in the `k`-th year since the actual start (MODEL.md section 4, step 2).
+    /// Base output in the `k`-th year since the actual start (docs/model.md section 4, step 2).
     pub fn base(&self, k: usize) -> f64 {
         match self {
             Output::Profile(v) => v[k],

@@ -209,7 +209,7 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_else(|| "run".into())
 }
 
-/// Writes the tables of MODEL.md section 9 (and compare.parquet) into `dir`; returns the
+/// Writes the tables of docs/model.md section 9 (and compare.parquet) into `dir`; returns the
 /// frames, to draw charts from exactly what was written, and (file, rows).
 pub fn write_tables(
     results: &Results,

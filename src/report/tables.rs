@@ -1,4 +1,4 @@
-//! The result tables of MODEL.md section 9 as polars data frames (pure: results in, frames out).
+//! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
 use crate::sim::results::{Results, StreamResults};
 use crate::stats::quantile::NAMES;

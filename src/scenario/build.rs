@@ -13,7 +13,7 @@ use crate::model::*;
 use ndarray::Array2;
 use std::collections::{BTreeMap, HashSet};
 
-/// Tolerance for shares that must sum to 1 (MODEL.md section 7).
+/// Tolerance for shares that must sum to 1 (docs/model.md section 7).
 pub const SHARE_TOLERANCE: f64 = 1e-9;
 
 /// Builds the model of one variant from its tree. `fallback_name` names a scenario without
@@ -1543,7 +1543,7 @@ impl<'t> Builder<'t> {
         ok.then_some(flows)
     }
 
-    /// MODEL.md section 2: USD amounts need `scenario.fx` (unless the reporting currency is USD).
+    /// docs/model.md section 2: USD amounts need `scenario.fx` (unless the reporting currency is USD).
     fn check_usd(&mut self, d: &mut Diags, h: &Header) {
         if self.fx.is_some() || h.fx.is_some() {
             return;

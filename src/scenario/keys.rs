@@ -1,4 +1,4 @@
-//! The keys each table of scenario format v1 accepts (MODEL.md sections 1-5 and 7).
+//! The keys each table of scenario format v1 accepts (docs/model.md sections 1-5 and 7).
 //! The reader reports any other key as unknown; the JSON Schema is built from the same lists.
 
 pub const TOP: &[&str] = &[

@@ -76,7 +76,7 @@ struct Loader<'f> {
     hasher: Sha256,
 }
 
-/// Reads `path` and its includes and merges them (MODEL.md section 1). Errors of every file
+/// Reads `path` and its includes and merges them (docs/model.md section 1). Errors of every file
 /// are collected; on any error the merged tree is not returned.
 pub fn merge(path: &Path, files: &Files) -> Result<Merged, (SourceMap, Vec<Diagnostic>)> {
     let mut l = Loader {
@@ -148,7 +148,7 @@ impl Loader<'_> {
             return None;
         }
         if !self.visited.insert(canonical.clone()) {
-            // Reached again through another include: merged once (MODEL.md section 1).
+            // Reached again through another include: merged once (docs/model.md section 1).
             return Some(Table::default());
         }
         let text = match self.files.read(&canonical) {

@@ -1,4 +1,4 @@
-//! Scenario format v1: reading files into a validated [`Scenario`] (MODEL.md sections 1-5, 7).
+//! Scenario format v1: reading files into a validated [`Scenario`] (docs/model.md sections 1-5, 7).
 //!
 //! The steps, each in its own module: [`load`] reads a file and its includes and merges them
 //! into one [`tree`]; `[overrides]` and each variant's `set` are applied by [`paths`]; and

@@ -1,4 +1,4 @@
-//! Key paths of `[overrides]` and `[variant.set]` (MODEL.md section 7), applied to the tree.
+//! Key paths of `[overrides]` and `[variant.set]` (docs/model.md section 7), applied to the tree.
 //!
 //! A path is `<section>.<id>.<key>[.<key>...]` (or `scenario.<key>`); array elements are
 //! addressed by index. Values keep the origin of the `set` line, so an error that a changed

@@ -397,7 +397,7 @@ impl<'t> Reader<'t> {
         ok.then_some(out)
     }
 
-    /// A dated number (MODEL.md section 1): a number, or a table from year to number whose
+    /// A dated number (docs/model.md section 1): a number, or a table from year to number whose
     /// first year is no later than `start_year`.
     pub fn dated(
         &mut self,

@@ -40,7 +40,7 @@ pub struct Entry {
     pub node: Node,
 }
 
-/// The arrays of tables that merge by concatenation (MODEL.md section 1).
+/// The arrays of tables that merge by concatenation (docs/model.md section 1).
 pub const CONCATENATED: [&str; 6] = [
     "municipality",
     "project",
@@ -164,7 +164,7 @@ impl Table {
         }
     }
 
-    /// Merges `over` into `self` by the rules of MODEL.md section 1: tables merge key by key,
+    /// Merges `over` into `self` by the rules of docs/model.md section 1: tables merge key by key,
     /// the arrays of tables in [`CONCATENATED`] (at the top level only) are concatenated, and
     /// every other value is replaced whole.
     pub fn merge_from(&mut self, over: Table, top_level: bool) {

@@ -1,5 +1,5 @@
 //! Municipal budgets: own revenue, the equalisation grant with its clawback, project money
-//! and the spending need (MODEL.md section 3); and their statistics.
+//! and the spending need (docs/model.md section 3); and their statistics.
 
 use super::plan::{MuniStream, Plan};
 use super::rng::{Purpose, Stream};

@@ -1,4 +1,4 @@
-//! Market drivers for a block of paths (MODEL.md section 2).
+//! Market drivers for a block of paths (docs/model.md section 2).
 
 use super::rng::{Purpose, Stream};
 use super::Block;

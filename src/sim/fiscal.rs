@@ -1,4 +1,4 @@
-//! Instruments: the amount each fiscal rule makes due, and where it goes (MODEL.md section 5).
+//! Instruments: the amount each fiscal rule makes due, and where it goes (docs/model.md section 5).
 
 use super::plan::{Dest, Plan};
 use super::projects::{ProjectPaths, PRODUCING, SUSPENDED};

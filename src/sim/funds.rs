@@ -1,4 +1,4 @@
-//! Development funds: balances, payouts and their split among members (MODEL.md section 3).
+//! Development funds: balances, payouts and their split among members (docs/model.md section 3).
 
 use super::plan::Plan;
 use super::rng::{Purpose, Stream};

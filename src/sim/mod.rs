@@ -1,4 +1,4 @@
-//! The Monte Carlo engine (MODEL.md sections 2-5 and 7).
+//! The Monte Carlo engine (docs/model.md sections 2-5 and 7).
 //!
 //! Paths are simulated in blocks of [`LANES`] paths; each block fills a workspace laid out as
 //! (entity, year, lane) and adds its values to the statistics while they are in cache. A fixed
@@ -546,7 +546,7 @@ pub fn simulate_block(
     budgets::simulate(m, plan, seed, blk, w, acc);
     accumulate_levels(m, plan, blk, w, &pp, acc);
     w.pp = pp;
-    // Conservation (MODEL.md section 5): everything due reached a budget, a community, a fund
+    // Conservation (docs/model.md section 5): everything due reached a budget, a community, a fund
     // balance, or is pending.
     for b in 0..blk.lanes {
         let mut accounted = w.received[b];

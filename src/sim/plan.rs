@@ -1,5 +1,5 @@
 //! What a run of one variant computes and reports, laid out once before any path is drawn:
-//! the streams each municipality lists (MODEL.md section 6), the budget levels, where each
+//! the streams each municipality lists (docs/model.md section 6), the budget levels, where each
 //! instrument's money lands, and the offsets of every statistics cell.
 
 use super::rng::entity_key;

@@ -1,4 +1,4 @@
-//! Projects for a block of paths: start, states, output, revenue, payroll (MODEL.md section 4).
+//! Projects for a block of paths: start, states, output, revenue, payroll (docs/model.md section 4).
 
 use super::rng::{Purpose, Stream};
 use super::{Block, Work};

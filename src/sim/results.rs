@@ -1,4 +1,4 @@
-//! What a run produces: the summarised statistics of every variant (MODEL.md section 6).
+//! What a run produces: the summarised statistics of every variant (docs/model.md section 6).
 
 use super::Accumulators;
 use crate::stats::{QuantileMode, Summary};

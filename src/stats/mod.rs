@@ -1,7 +1,7 @@
 //! Statistics over paths: exact mergeable moments, quantiles (exact or sketched), NPV.
 //!
 //! Every accumulator merges exactly: the result is the same bits however the paths were split
-//! into blocks, threads or machines (NOTES: statistics must merge across blocks of paths).
+//! into blocks, threads or machines (a run may one day be split over many machines).
 
 pub mod moments;
 pub mod quantile;
