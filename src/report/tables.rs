@@ -11,6 +11,7 @@ struct Stats {
     mean: Vec<f64>,
     sd: Vec<f64>,
     q: [Vec<f64>; 7],
+    rank_error: Vec<f64>,
 }
 
 impl Stats {
@@ -20,6 +21,7 @@ impl Stats {
         for (k, v) in s.q.iter().enumerate() {
             self.q[k].push(*v);
         }
+        self.rank_error.push(s.rank_error);
     }
 
     fn columns(self, prefix: &str, mean_name: &str, sd_name: &str) -> Vec<Column> {
@@ -30,6 +32,11 @@ impl Stats {
         for (k, v) in self.q.into_iter().enumerate() {
             cols.push(Column::new(format!("{prefix}{}", NAMES[k]).into(), v));
         }
+        // Upper bound on the rank error of the quantiles (0 when exact).
+        cols.push(Column::new(
+            format!("{prefix}rank_error").into(),
+            self.rank_error,
+        ));
         cols
     }
 }

@@ -17,12 +17,13 @@ pub mod results;
 pub mod rng;
 
 use crate::model::{Model, Scenario};
-use crate::stats::{Cell, Moments, QuantileMode};
+use crate::stats::{Cell, Moments, QuantileMode, PILOT_PATHS};
 use ndarray::{Array2, Array3};
 use plan::Plan;
 use projects::ProjectPaths;
 pub use results::{Results, VariantResults};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Paths per block.
 pub const LANES: usize = 64;
@@ -196,7 +197,7 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
     let mut w = Work::new(model, &p.plan);
     let width = LANES;
     w.kept = Some(vec![vec![0.0; model.years * width]; p.plan.n_rows]);
-    let mut acc = Accumulators::new(&p.plan, None, QuantileMode::Exact);
+    let mut acc = Accumulators::new(&p.plan, None, None);
     let blk = Block {
         first: path,
         lanes: 1,
@@ -265,6 +266,12 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
     })
 }
 
+/// Histogram edges of every cell of one variant, calibrated on the pilot paths.
+pub struct Edges {
+    pub cells: Vec<Arc<[f64]>>,
+    pub diff: Vec<Arc<[f64]>>,
+}
+
 /// The statistics of one variant, as one worker accumulates them.
 #[derive(Clone)]
 pub struct Accumulators {
@@ -280,19 +287,51 @@ pub struct Accumulators {
 }
 
 impl Accumulators {
+    /// Empty accumulators; `edges` calibrates the quantile histograms (cells, then diff
+    /// cells), or without it every value is kept for exact quantiles.
     pub fn new(
         plan: &Plan,
         compare: Option<&compare::ComparePlan>,
-        mode: QuantileMode,
+        edges: Option<&Edges>,
     ) -> Accumulators {
         let n_diff = compare.map_or(0, |c| c.n_cells);
+        let make = |n: usize, e: Option<&Vec<Arc<[f64]>>>| -> Vec<Cell> {
+            match e {
+                None => vec![Cell::exact(); n],
+                Some(e) => e.iter().map(|x| Cell::calibrated(x.clone())).collect(),
+            }
+        };
         Accumulators {
-            cells: vec![Cell::new(mode); plan.n_cells],
+            cells: make(plan.n_cells, edges.map(|e| &e.cells)),
             means: vec![Moments::default(); plan.n_means],
             states: vec![0; plan.n_states],
-            diff: vec![Cell::new(mode); n_diff],
+            diff: make(n_diff, edges.map(|e| &e.diff)),
             better: vec![0; n_diff],
             paths: 0,
+        }
+    }
+
+    /// Edges calibrated on these exact accumulators (the pilot).
+    fn edges(&self) -> Edges {
+        Edges {
+            cells: self.cells.iter().map(Cell::pilot_edges).collect(),
+            diff: self.diff.iter().map(Cell::pilot_edges).collect(),
+        }
+    }
+
+    /// These exact accumulators with their cells turned into calibrated ones.
+    fn into_calibrated(self, e: &Edges) -> Accumulators {
+        let conv = |cells: Vec<Cell>, edges: &[Arc<[f64]>]| -> Vec<Cell> {
+            cells
+                .into_iter()
+                .zip(edges)
+                .map(|(c, e)| c.into_calibrated(e.clone()))
+                .collect()
+        };
+        Accumulators {
+            cells: conv(self.cells, &e.cells),
+            diff: conv(self.diff, &e.diff),
+            ..self
         }
     }
 
@@ -371,81 +410,51 @@ pub fn run(
             prepared[k].compare = Some(c);
         }
     }
-    let cells: u64 = prepared.iter().map(|p| p.plan.n_cells as u64).sum();
-    let mode =
-        settings
-            .quantiles
-            .unwrap_or(if cells.saturating_mul(settings.paths) <= EXACT_LIMIT {
-                QuantileMode::Exact
-            } else {
-                QuantileMode::Sketch
-            });
+    let cells: u64 = prepared
+        .iter()
+        .map(|p| (p.plan.n_cells + p.compare.as_ref().map_or(0, |c| c.n_cells)) as u64)
+        .sum();
     let n_blocks = settings.paths.div_ceil(LANES as u64) as usize;
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
+    let pilot_blocks = (PILOT_PATHS / LANES as u64) as usize;
+    let exact_fits =
+        cells.saturating_mul(settings.paths) <= EXACT_LIMIT || n_blocks <= pilot_blocks;
+    let mode = settings
+        .quantiles
+        .filter(|_| n_blocks > pilot_blocks)
+        .unwrap_or(if exact_fits {
+            QuantileMode::Exact
+        } else {
+            QuantileMode::Calibrated
+        });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.max(1))
         .build()
         .map_err(|e| SimError::Threads(settings.threads, e.to_string()))?;
-    let per_worker: Vec<Result<Vec<Accumulators>, SimError>> = pool.broadcast(|_| {
-        let mut works: Vec<Work> = prepared
-            .iter()
-            .map(|p| {
-                let mut w = Work::new(p.model, &p.plan);
-                if keep.is_some() || paired {
-                    w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
-                }
-                w
-            })
-            .collect();
-        let mut accs: Vec<Accumulators> = prepared
-            .iter()
-            .map(|p| Accumulators::new(&p.plan, p.compare.as_ref(), mode))
-            .collect();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            if k >= n_blocks {
-                break;
-            }
-            let first = k as u64 * LANES as u64;
-            let blk = Block {
-                first,
-                lanes: (settings.paths - first).min(LANES as u64) as usize,
-                width: LANES,
-            };
-            for (v, ((p, w), acc)) in prepared.iter().zip(&mut works).zip(&mut accs).enumerate() {
-                simulate_block(p, settings.seed, &blk, w, acc)?;
-                if let (Some(keep), Some(values)) = (keep, &w.kept) {
-                    keep(KeptBlock {
-                        block: k,
-                        variant: v,
-                        first,
-                        lanes: blk.lanes,
-                        width: LANES,
-                        values: values.clone(),
-                    });
-                }
-            }
-            if paired {
-                let (base, rest) = works.split_at(1);
-                for (k, w) in rest.iter().enumerate() {
-                    let p = &prepared[k + 1];
-                    compare_block(&prepared[0], p, &blk, &base[0], w, &mut accs[k + 1]);
-                }
-            }
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, n_blocks);
+    let done = AtomicUsize::new(0);
+    let pass = Pass {
+        prepared: &prepared,
+        settings,
+        paired,
+        keep,
+        progress,
+        done: &done,
+        n_blocks,
+    };
+    let merged = match mode {
+        QuantileMode::Exact => pass.run(&pool, 0..n_blocks, None, None)?,
+        QuantileMode::Calibrated => {
+            // Pilot: the first blocks with every value kept; their exact distribution places
+            // the histogram edges of every cell. They are then counted like all other paths.
+            let pilot = pass.run(&pool, 0..pilot_blocks, None, None)?;
+            let edges: Vec<Edges> = pilot.iter().map(Accumulators::edges).collect();
+            let start: Vec<Accumulators> = pilot
+                .into_iter()
+                .zip(&edges)
+                .map(|(a, e)| a.into_calibrated(e))
+                .collect();
+            pass.run(&pool, pilot_blocks..n_blocks, Some(&edges), Some(start))?
         }
-        Ok(accs)
-    });
-    let mut merged: Option<Vec<Accumulators>> = None;
-    for r in per_worker {
-        let accs = r?;
-        match &mut merged {
-            None => merged = Some(accs),
-            Some(m) => m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b)),
-        }
-    }
-    let merged = merged.unwrap_or_default();
+    };
     let mut out = Vec::new();
     for (p, mut acc) in prepared.iter().zip(merged) {
         if acc.cells.iter().any(|c| c.moments.overflowed())
@@ -463,6 +472,110 @@ pub fn run(
         seed: settings.seed,
         quantile_mode: mode,
     })
+}
+
+/// One pass of workers over a range of blocks.
+struct Pass<'a> {
+    prepared: &'a [Prepared<'a>],
+    settings: &'a Settings,
+    paired: bool,
+    keep: Option<Keep<'a>>,
+    progress: &'a (dyn Fn(usize, usize) + Sync),
+    done: &'a AtomicUsize,
+    n_blocks: usize,
+}
+
+impl Pass<'_> {
+    /// Simulates `blocks` on `pool` and returns the merged accumulators of each variant.
+    /// `start`, if given, is where the first worker starts (the pilot's statistics), so that
+    /// no more than one set per worker is held at a time.
+    fn run(
+        &self,
+        pool: &rayon::ThreadPool,
+        blocks: std::ops::Range<usize>,
+        edges: Option<&[Edges]>,
+        start: Option<Vec<Accumulators>>,
+    ) -> Result<Vec<Accumulators>, SimError> {
+        let prepared = self.prepared;
+        let next = AtomicUsize::new(blocks.start);
+        let start = std::sync::Mutex::new(start);
+        let per_worker: Vec<Result<Vec<Accumulators>, SimError>> = pool.broadcast(|ctx| {
+            let mut works: Vec<Work> = prepared
+                .iter()
+                .map(|p| {
+                    let mut w = Work::new(p.model, &p.plan);
+                    if self.keep.is_some() || self.paired {
+                        w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
+                    }
+                    w
+                })
+                .collect();
+            let first = if ctx.index() == 0 {
+                start.lock().expect("start").take()
+            } else {
+                None
+            };
+            let mut accs: Vec<Accumulators> = first.unwrap_or_else(|| {
+                prepared
+                    .iter()
+                    .enumerate()
+                    .map(|(v, p)| {
+                        Accumulators::new(&p.plan, p.compare.as_ref(), edges.map(|e| &e[v]))
+                    })
+                    .collect()
+            });
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= blocks.end {
+                    break;
+                }
+                let first = k as u64 * LANES as u64;
+                let blk = Block {
+                    first,
+                    lanes: (self.settings.paths - first).min(LANES as u64) as usize,
+                    width: LANES,
+                };
+                for (v, ((p, w), acc)) in prepared.iter().zip(&mut works).zip(&mut accs).enumerate()
+                {
+                    simulate_block(p, self.settings.seed, &blk, w, acc)?;
+                    if let (Some(keep), Some(values)) = (self.keep, &w.kept) {
+                        keep(KeptBlock {
+                            block: k,
+                            variant: v,
+                            first,
+                            lanes: blk.lanes,
+                            width: LANES,
+                            values: values.clone(),
+                        });
+                    }
+                }
+                if self.paired {
+                    let (base, rest) = works.split_at(1);
+                    for (k, w) in rest.iter().enumerate() {
+                        compare_block(
+                            &prepared[0],
+                            &prepared[k + 1],
+                            &blk,
+                            &base[0],
+                            w,
+                            &mut accs[k + 1],
+                        );
+                    }
+                }
+                (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.n_blocks);
+            }
+            Ok(accs)
+        });
+        let mut merged: Option<Vec<Accumulators>> = None;
+        for r in per_worker {
+            let accs = r?;
+            match &mut merged {
+                None => merged = Some(accs),
+                Some(m) => m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b)),
+            }
+        }
+        Ok(merged.unwrap_or_default())
+    }
 }
 
 /// Adds the paired differences of one block of variant `var` against the baseline.

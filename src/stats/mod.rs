@@ -3,30 +3,40 @@
 //! Every accumulator merges exactly: the result is the same bits however the paths were split
 //! into blocks, threads or machines (a run may one day be split over many machines).
 
+pub mod calibrated;
 pub mod moments;
 pub mod quantile;
 pub mod wide;
 
+use calibrated::Calibrated;
 pub use moments::{MeanSd, Moments};
-use quantile::Sketch;
+use std::sync::Arc;
 
 /// How quantiles are computed in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuantileMode {
     /// Every value kept, sorted, numpy "linear" quantiles.
     Exact,
-    /// Log-linear histogram sketch; rank error bounded and reported.
-    Sketch,
+    /// Pilot-calibrated histogram ([`calibrated`]); rank error bounded and reported.
+    Calibrated,
 }
 
 impl QuantileMode {
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
-            QuantileMode::Exact => "exact: linear interpolation between order statistics (numpy 'linear')",
-            QuantileMode::Sketch => "log-linear histogram sketch (2^12 buckets per octave at most, 1024 buckets per sign; the estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error), then numpy 'linear' interpolation between estimated order statistics",
+            QuantileMode::Exact => "exact: linear interpolation between order statistics (numpy 'linear')".into(),
+            QuantileMode::Calibrated => format!(
+                "pilot-calibrated histogram: bucket edges at {} order statistics of the exact values of paths 0..{}, an exact count at each distinct edge and {} sub-buckets between edges (log-spaced where an interval spans more than a factor 2), a log-linear sketch beyond the pilot's range; each estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error; then numpy 'linear' interpolation between estimated order statistics",
+                calibrated::INTERVALS + 1,
+                PILOT_PATHS,
+                calibrated::SUBS
+            ),
         }
     }
 }
+
+/// Paths whose exact values calibrate the histogram edges.
+pub const PILOT_PATHS: u64 = 512;
 
 /// The statistics of one cell (one number per path): mean, sd and the seven quantiles.
 #[derive(Debug, Clone)]
@@ -38,7 +48,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 enum Quantiles {
     Exact(Vec<f64>),
-    Sketch(Box<Sketch>),
+    Calibrated(Box<Calibrated>),
 }
 
 /// A finished cell.
@@ -52,13 +62,41 @@ pub struct Summary {
 }
 
 impl Cell {
-    pub fn new(mode: QuantileMode) -> Cell {
+    pub fn exact() -> Cell {
         Cell {
             moments: Moments::default(),
-            quantiles: match mode {
-                QuantileMode::Exact => Quantiles::Exact(Vec::new()),
-                QuantileMode::Sketch => Quantiles::Sketch(Box::default()),
-            },
+            quantiles: Quantiles::Exact(Vec::new()),
+        }
+    }
+
+    pub fn calibrated(edges: Arc<[f64]>) -> Cell {
+        Cell {
+            moments: Moments::default(),
+            quantiles: Quantiles::Calibrated(Box::new(Calibrated::new(edges))),
+        }
+    }
+
+    /// Edges calibrated on this (exact) cell's values.
+    pub fn pilot_edges(&self) -> Arc<[f64]> {
+        match &self.quantiles {
+            Quantiles::Exact(v) => {
+                let mut v = v.clone();
+                v.sort_unstable_by(f64::total_cmp);
+                calibrated::edges_from_pilot(&v)
+            }
+            Quantiles::Calibrated(_) => unreachable!("the pilot is exact"),
+        }
+    }
+
+    /// This exact cell's values in a calibrated cell with `edges`.
+    pub fn into_calibrated(self, edges: Arc<[f64]>) -> Cell {
+        let mut c = Calibrated::new(edges);
+        if let Quantiles::Exact(v) = &self.quantiles {
+            v.iter().for_each(|x| c.add(*x));
+        }
+        Cell {
+            moments: self.moments,
+            quantiles: Quantiles::Calibrated(Box::new(c)),
         }
     }
 
@@ -67,7 +105,7 @@ impl Cell {
         self.moments.add(x);
         match &mut self.quantiles {
             Quantiles::Exact(v) => v.push(x),
-            Quantiles::Sketch(s) => s.add(x),
+            Quantiles::Calibrated(s) => s.add(x),
         }
     }
 
@@ -75,7 +113,7 @@ impl Cell {
         self.moments.merge(&o.moments);
         match (&mut self.quantiles, &o.quantiles) {
             (Quantiles::Exact(a), Quantiles::Exact(b)) => a.extend_from_slice(b),
-            (Quantiles::Sketch(a), Quantiles::Sketch(b)) => a.merge(b),
+            (Quantiles::Calibrated(a), Quantiles::Calibrated(b)) => a.merge(b),
             _ => unreachable!("cells of one run share a mode"),
         }
     }
@@ -84,7 +122,7 @@ impl Cell {
         let m = self.moments.finish();
         let (q, rank_error) = match &mut self.quantiles {
             Quantiles::Exact(v) => (quantile::exact(v), 0.0),
-            Quantiles::Sketch(s) => s.quantiles(),
+            Quantiles::Calibrated(s) => s.quantiles(),
         };
         Summary {
             mean: m.mean,

@@ -293,9 +293,15 @@ impl Sketch {
         self.zeros + self.pos.total() + self.neg.total()
     }
 
+    /// The estimate of the `r`-th smallest value (0-based) and the share of `n` in its bucket.
+    pub fn order_stat(&self, r: u64, n: u64) -> (f64, f64) {
+        let l = self.locate(r, n);
+        (l.value, l.bucket_share)
+    }
+
     /// The estimate of the `r`-th smallest value (0-based): negatives (largest magnitude
     /// first), zeros, positives.
-    fn order_stat(&self, r: u64, n: u64) -> Located {
+    fn locate(&self, r: u64, n: u64) -> Located {
         let nneg = self.neg.total();
         if r < nneg {
             let l = self.neg.order_stat(nneg - 1 - r, n);
@@ -325,8 +331,8 @@ impl Sketch {
         let q = PROBS.map(|p| {
             let h = (n - 1) as f64 * p;
             let lo = h.floor() as u64;
-            let a = self.order_stat(lo, n);
-            let b = self.order_stat((lo + 1).min(n - 1), n);
+            let a = self.locate(lo, n);
+            let b = self.locate((lo + 1).min(n - 1), n);
             worst = worst.max(a.bucket_share).max(b.bucket_share);
             a.value + (h - lo as f64) * (b.value - a.value)
         });

@@ -34,7 +34,7 @@ fn sketched_quantiles_are_also_independent_of_threads() {
             paths: 700,
             seed: 1,
             threads,
-            quantiles: Some(aimak::stats::QuantileMode::Sketch),
+            quantiles: Some(aimak::stats::QuantileMode::Calibrated),
         };
         format!(
             "{:?}",
