@@ -11,10 +11,13 @@
 use super::quantile::{Sketch, PROBS};
 use std::sync::Arc;
 
+/// Buckets a sign for the values beyond the pilot's range (a fraction of a percent of paths).
+const TAIL_BUCKETS: i64 = 64;
+
 /// Intervals between pilot order statistics (at most; fewer when values repeat).
-pub const INTERVALS: usize = 64;
+pub const INTERVALS: usize = 128;
 /// Equal-width sub-buckets per interval.
-pub const SUBS: usize = 24;
+pub const SUBS: usize = 12;
 
 /// Edges for one cell: distinct pilot values at ranks `i (K-1) / INTERVALS`.
 pub fn edges_from_pilot(sorted: &[f64]) -> Arc<[f64]> {
@@ -104,7 +107,7 @@ impl Calibrated {
             sub: vec![0; m.saturating_sub(1) * SUBS],
             sub_hi: Vec::new(),
             edges,
-            tails: Sketch::default(),
+            tails: Sketch::with_span(TAIL_BUCKETS),
             below: 0,
         }
     }
@@ -240,10 +243,10 @@ mod tests {
         }
         a.merge(&b);
         assert_eq!(a.count(), 135_535);
-        // Every value sits in the sub-bucket [0.5, 0.5 + 1/24).
+        // Every value sits in the sub-bucket [0.5, 0.5 + 1/SUBS).
         let (q, bound) = a.quantiles();
         assert!(
-            q.iter().all(|x| (0.5..0.5 + 1.0 / 24.0).contains(x)),
+            q.iter().all(|x| (0.5..0.5 + 1.0 / SUBS as f64).contains(x)),
             "{q:?}"
         );
         assert_eq!(bound, 1.0);

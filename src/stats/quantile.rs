@@ -38,6 +38,8 @@ const MAX_BITS: u32 = 12;
 #[derive(Debug, Clone)]
 struct Side {
     bits: u32,
+    /// Largest number of buckets before the resolution halves.
+    max_span: i64,
     lo: i64,
     counts: Vec<u32>,
     min: f64,
@@ -52,6 +54,7 @@ impl Default for Side {
     fn default() -> Side {
         Side {
             bits: MAX_BITS,
+            max_span: MAX_SPAN,
             lo: 0,
             counts: Vec::new(),
             min: f64::INFINITY,
@@ -106,7 +109,7 @@ impl Side {
     fn add_outside(&mut self, i: i64, x: f64) {
         let hi = self.lo + self.counts.len() as i64 - 1;
         let (new_lo, new_hi) = (self.lo.min(i), hi.max(i));
-        if new_hi - new_lo + 1 > MAX_SPAN {
+        if new_hi - new_lo + 1 > self.max_span {
             self.coarsen_to_fit(new_lo, new_hi);
             let i = Self::index(x, self.bits);
             self.grow(i);
@@ -133,9 +136,10 @@ impl Side {
         }
     }
 
-    /// Halves the resolution until indices `lo..=hi` (at the current resolution) fit.
+    /// Halves the resolution until indices `lo..=hi` (at the current resolution) fit, or
+    /// until only the exponent is left (then the range is at most 2048 buckets whatever it is).
     fn coarsen_to_fit(&mut self, mut lo: i64, mut hi: i64) {
-        while hi - lo + 1 > MAX_SPAN {
+        while hi - lo + 1 > self.max_span && self.bits > 0 {
             self.halve();
             lo >>= 1;
             hi >>= 1;
@@ -272,6 +276,20 @@ struct Located {
 }
 
 impl Sketch {
+    /// A sketch that keeps at most `max_span` buckets a sign: coarser, for the few values in
+    /// the tails of a calibrated histogram.
+    pub fn with_span(max_span: i64) -> Sketch {
+        let side = Side {
+            max_span,
+            ..Side::default()
+        };
+        Sketch {
+            zeros: 0,
+            pos: side.clone(),
+            neg: side,
+        }
+    }
+
     #[inline]
     pub fn add(&mut self, x: f64) {
         if x > 0.0 {
@@ -413,6 +431,19 @@ mod tests {
             assert_eq!(m.quantiles().0, whole.quantiles().0);
             assert_eq!(m.pos.bits, whole.pos.bits);
         }
+    }
+
+    #[test]
+    fn values_over_the_whole_float_range_fit_a_small_sketch() {
+        let mut s = Sketch::with_span(64);
+        for e in -300..=300 {
+            s.add(10f64.powi(e));
+            s.add(-(10f64.powi(e)));
+        }
+        assert_eq!(s.count(), 2 * 601);
+        let (q, _) = s.quantiles();
+        assert!(q[0] < 0.0 && q[6] > 0.0, "{q:?}");
+        assert!(s.pos.counts.len() <= 2048);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod charts;
 mod cli;
+mod conservation;
 mod determinism;
 mod engine;
 mod fuzz;

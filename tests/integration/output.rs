@@ -257,7 +257,7 @@ fn sketched_quantiles_stay_within_their_stated_rank_error() {
     let s = aimak::scenario::load_builtin().unwrap();
     let kept = Mutex::new(Vec::new());
     let settings = sim::Settings {
-        paths: 3000,
+        paths: 12_000,
         seed: 4,
         threads: 2,
         quantiles: Some(aimak::stats::QuantileMode::Calibrated),
