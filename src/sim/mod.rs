@@ -464,7 +464,7 @@ pub fn run(
                 variant: p.name.clone(),
             });
         }
-        out.push(results::finish(p, &mut acc));
+        out.push(pool.install(|| results::finish(p, &mut acc)));
     }
     Ok(Results {
         variants: out,

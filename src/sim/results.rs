@@ -1,7 +1,9 @@
 //! What a run produces: the summarised statistics of every variant (docs/model.md section 6).
 
 use super::Accumulators;
+use crate::stats::Cell;
 use crate::stats::{QuantileMode, Summary};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -125,6 +127,9 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
     let (name, m, plan) = (p.name.as_str(), p.model, &p.plan);
     let t_n = m.years;
     let n = acc.paths.max(1) as f64;
+    // Sorting (exact quantiles) or walking histograms is the costly part: in parallel.
+    let diff: Vec<Summary> = acc.diff.par_iter_mut().map(Cell::finish).collect();
+    let cells: Vec<Summary> = acc.cells.par_iter_mut().map(Cell::finish).collect();
     let compare = p.compare.as_ref().map(|cp| {
         cp.pairs
             .iter()
@@ -138,9 +143,9 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
                         let c0 = cp.offsets[mu] + s * (t_n + 1);
                         CompareStream {
                             name: pair.name.clone(),
-                            years: (0..t_n).map(|t| acc.diff[c0 + t].finish()).collect(),
+                            years: (0..t_n).map(|t| diff[c0 + t]).collect(),
                             p_better: (0..t_n).map(|t| acc.better[c0 + t] as f64 / n).collect(),
-                            npv: acc.diff[c0 + t_n].finish(),
+                            npv: diff[c0 + t_n],
                             npv_p_better: acc.better[c0 + t_n] as f64 / n,
                         }
                     })
@@ -148,9 +153,7 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
             })
             .collect()
     });
-    let cells = &mut acc.cells;
-    let mut years_of =
-        |base: usize| -> Vec<Summary> { (0..t_n).map(|t| cells[base + t].finish()).collect() };
+    let years_of = |base: usize| -> Vec<Summary> { cells[base..base + t_n].to_vec() };
     let mut municipalities = Vec::new();
     let mut npvs = Vec::new();
     for (mu, muni) in m.municipalities.iter().enumerate() {
@@ -180,11 +183,10 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
     }
     for (mr, base) in municipalities.iter_mut().zip(npvs) {
         for (s, sr) in mr.streams.iter_mut().enumerate() {
-            sr.npv = cells[base + s].finish();
+            sr.npv = cells[base + s];
         }
     }
-    let mut years_of =
-        |base: usize| -> Vec<Summary> { (0..t_n).map(|t| cells[base + t].finish()).collect() };
+
     let mut levels = Vec::new();
     let mut republic: Vec<StreamResults> = plan
         .republic
@@ -267,7 +269,7 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         .instruments
         .iter()
         .enumerate()
-        .map(|(i, inst)| (inst.id.clone(), cells[plan.pending_cells + i].finish()))
+        .map(|(i, inst)| (inst.id.clone(), cells[plan.pending_cells + i]))
         .collect();
     VariantResults {
         name: name.to_string(),
