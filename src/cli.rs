@@ -73,7 +73,8 @@ pub struct RunArgs {
     /// Language of chart labels.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
-    /// Replace an existing output folder (without it, aimak refuses to mix runs).
+    /// Replace an existing --out folder (without it, aimak refuses to touch it; the default
+    /// folder under output/ is always replaced whole, never mixed).
     #[arg(long)]
     pub force: bool,
     /// Also write every path's values (paths.parquet) for your own analysis.

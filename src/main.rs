@@ -150,17 +150,20 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         threads,
         quantiles: None,
     };
+    // The default folder under output/ is aimak's own: a new run replaces it whole. A folder
+    // the user names is replaced only with --force.
+    let replace = args.force || args.out.is_none();
     let out = args.out.clone().unwrap_or_else(|| {
         std::path::Path::new("output").join(aimak::report::slug(&scenario.baseline.name))
     });
-    if out.exists() && !args.force {
+    if out.exists() && !replace {
         return Err(Failure::Input(format!(
             "the output folder {} exists already; use --force to replace it, or --out to choose another\n",
             out.display()
         )));
     }
     let runtime = |e: &dyn std::fmt::Display| Failure::Runtime(e.to_string());
-    let staging = aimak::report::Staging::new(&out, args.force).map_err(|e| runtime(&e))?;
+    let staging = aimak::report::Staging::new(&out, replace).map_err(|e| runtime(&e))?;
     let selected = aimak::sim::selected(&scenario, &variants);
     // Provenance before the run is known except for the statistics method; the kept-paths
     // file gets the same scenario hash, seed and paths.
