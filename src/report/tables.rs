@@ -1,6 +1,6 @@
 //! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
-use crate::sim::results::{Results, StreamResults};
+use crate::sim::results::{Results, StreamResults, VariantResults};
 use crate::stats::quantile::NAMES;
 use crate::stats::Summary;
 use polars::prelude::*;
@@ -46,27 +46,30 @@ fn frame(mut keys: Vec<Column>, stats: Vec<Column>) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(keys)
 }
 
-/// `summary.parquet`: per (variant, municipality, year, stream).
-pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
-    let (mut variant, mut muni, mut year, mut stream) = (vec![], vec![], vec![], vec![]);
+/// A table of yearly statistics per (variant, `key`, year, stream); `rows` gives each
+/// variant's (key value, stream) pairs.
+fn yearly<'r>(
+    r: &'r Results,
+    key: &str,
+    rows: impl Fn(&'r VariantResults) -> Vec<(&'r str, &'r StreamResults)>,
+) -> PolarsResult<DataFrame> {
+    let (mut variant, mut keys, mut year, mut stream) = (vec![], vec![], vec![], vec![]);
     let mut st = Stats::default();
     for v in &r.variants {
-        for m in &v.municipalities {
-            for s in &m.streams {
-                for (t, sum) in s.years.iter().enumerate() {
-                    variant.push(v.name.clone());
-                    muni.push(m.id.clone());
-                    year.push(v.years[t]);
-                    stream.push(s.name.clone());
-                    st.push(sum);
-                }
+        for (k, s) in rows(v) {
+            for (t, sum) in s.years.iter().enumerate() {
+                variant.push(v.name.clone());
+                keys.push(k.to_string());
+                year.push(v.years[t]);
+                stream.push(s.name.clone());
+                st.push(sum);
             }
         }
     }
     frame(
         vec![
             Column::new("variant".into(), variant),
-            Column::new("municipality".into(), muni),
+            Column::new(key.into(), keys),
             Column::new("year".into(), year),
             Column::new("stream".into(), stream),
         ],
@@ -74,32 +77,24 @@ pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
     )
 }
 
+/// `summary.parquet`: per (variant, municipality, year, stream).
+pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
+    yearly(r, "municipality", |v| {
+        v.municipalities
+            .iter()
+            .flat_map(|m| m.streams.iter().map(move |s| (m.id.as_str(), s)))
+            .collect()
+    })
+}
+
 /// `levels.parquet`: per (variant, level, year, stream) for republic, oblasts and funds.
 pub fn levels(r: &Results) -> PolarsResult<DataFrame> {
-    let (mut variant, mut level, mut year, mut stream) = (vec![], vec![], vec![], vec![]);
-    let mut st = Stats::default();
-    for v in &r.variants {
-        for l in &v.levels {
-            for s in &l.streams {
-                for (t, sum) in s.years.iter().enumerate() {
-                    variant.push(v.name.clone());
-                    level.push(l.level.clone());
-                    year.push(v.years[t]);
-                    stream.push(s.name.clone());
-                    st.push(sum);
-                }
-            }
-        }
-    }
-    frame(
-        vec![
-            Column::new("variant".into(), variant),
-            Column::new("level".into(), level),
-            Column::new("year".into(), year),
-            Column::new("stream".into(), stream),
-        ],
-        st.columns("", "mean", "sd"),
-    )
+    yearly(r, "level", |v| {
+        v.levels
+            .iter()
+            .flat_map(|l| l.streams.iter().map(move |s| (l.level.as_str(), s)))
+            .collect()
+    })
 }
 
 /// `shortfall.parquet`: per (variant, municipality, year) with a spending need.

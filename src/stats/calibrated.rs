@@ -8,7 +8,7 @@
 //! sub-buckets. Values outside the pilot's range go to a log-linear [`Sketch`]. Counts are
 //! integers, so merging is exact and the result is the same bits however paths are split.
 
-use super::quantile::{Sketch, PROBS};
+use super::quantile::{from_order_stats, Sketch};
 use std::sync::Arc;
 
 /// Buckets a sign for the values beyond the pilot's range (a fraction of a percent of paths).
@@ -209,20 +209,10 @@ impl Calibrated {
     /// The seven quantiles (numpy "linear" between estimated order statistics) and the
     /// largest share of paths in a bucket they came from: a bound on their rank error.
     pub fn quantiles(&self) -> ([f64; 7], f64) {
-        let n = self.count();
-        if n == 0 {
-            return ([f64::NAN; 7], 0.0);
-        }
-        let mut worst = 0.0f64;
-        let q = PROBS.map(|p| {
-            let h = (n - 1) as f64 * p;
-            let lo = h.floor() as u64;
-            let a = self.order_stat(lo, n);
-            let b = self.order_stat((lo + 1).min(n - 1), n);
-            worst = worst.max(a.share).max(b.share);
-            a.value + (h - lo as f64) * (b.value - a.value)
-        });
-        (q, worst)
+        from_order_stats(self.count(), |r, n| {
+            let l = self.order_stat(r, n);
+            (l.value, l.share)
+        })
     }
 }
 
@@ -251,7 +241,7 @@ mod tests {
         );
         assert_eq!(bound, 1.0);
     }
-    use crate::stats::quantile::linear;
+    use crate::stats::quantile::{linear, PROBS};
 
     fn xorshift(n: usize, seed: u64) -> Vec<f64> {
         let mut x = seed;

@@ -341,21 +341,27 @@ impl Sketch {
     /// The seven quantiles (numpy "linear" on the estimated order statistics) and the largest
     /// bucket share involved: an upper bound on their rank error.
     pub fn quantiles(&self) -> ([f64; 7], f64) {
-        let n = self.count();
-        if n == 0 {
-            return ([f64::NAN; 7], 0.0);
-        }
-        let mut worst = 0.0f64;
-        let q = PROBS.map(|p| {
-            let h = (n - 1) as f64 * p;
-            let lo = h.floor() as u64;
-            let a = self.locate(lo, n);
-            let b = self.locate((lo + 1).min(n - 1), n);
-            worst = worst.max(a.bucket_share).max(b.bucket_share);
-            a.value + (h - lo as f64) * (b.value - a.value)
-        });
-        (q, worst)
+        from_order_stats(self.count(), |r, n| self.order_stat(r, n))
     }
+}
+
+/// numpy "linear" quantiles of `n` values given an estimate of each order statistic
+/// (0-based) with the share of paths in the bucket it came from; returns the quantiles and
+/// the largest share involved, a bound on their rank error.
+pub fn from_order_stats(n: u64, order_stat: impl Fn(u64, u64) -> (f64, f64)) -> ([f64; 7], f64) {
+    if n == 0 {
+        return ([f64::NAN; 7], 0.0);
+    }
+    let mut worst = 0.0f64;
+    let q = PROBS.map(|p| {
+        let h = (n - 1) as f64 * p;
+        let lo = h.floor() as u64;
+        let (a, sa) = order_stat(lo, n);
+        let (b, sb) = order_stat((lo + 1).min(n - 1), n);
+        worst = worst.max(sa).max(sb);
+        a + (h - lo as f64) * (b - a)
+    });
+    (q, worst)
 }
 
 #[cfg(test)]
