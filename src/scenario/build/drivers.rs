@@ -1,0 +1,239 @@
+//! Drivers and the correlation of their shocks (docs/model.md section 2).
+
+use super::*;
+
+impl<'t> Builder<'t> {
+    pub(super) fn drivers(&mut self, d: &mut Diags) {
+        let Some(mut all) = self.root.table(d, "driver", false) else {
+            return;
+        };
+        let table = all.table;
+        for e in &table.entries {
+            all.skip(&e.key);
+            let path = format!("driver[{}]", e.key);
+            if !is_id(&e.key) {
+                d.error(
+                    e.key_origin,
+                    path.clone(),
+                    "expected an id of letters, digits, `_` and `-`",
+                );
+            }
+            let Some(mut r) = Reader::of(&e.node, path, d) else {
+                continue;
+            };
+            if let Some(driver) = self.driver(d, &mut r, &e.key) {
+                self.drivers.push(driver);
+            }
+            r.finish(d, keys::DRIVER);
+        }
+    }
+
+    pub(super) fn driver(&mut self, d: &mut Diags, r: &mut Reader<'t>, id: &str) -> Option<Driver> {
+        let unit_ = r.opt_string(d, "unit").map(str::to_string);
+        let name = r.opt_string(d, "name").map(str::to_string);
+        let notes = r.notes(d);
+        let model = r.choice(
+            d,
+            "model",
+            &["fixed", "gbm", "mean_reverting", "bootstrap", "inflation"],
+            None,
+        );
+        let kind = match model? {
+            "fixed" => DriverKind::Fixed {
+                value: r.dated(d, "value", true, positive, self.start_year)?,
+            },
+            "gbm" => DriverKind::Gbm {
+                start: r.num(d, "start", positive)?,
+                drift: r.num_or(d, "drift", 0.0, any),
+                volatility: r.num_or(d, "volatility", 0.0, nonneg),
+            },
+            "mean_reverting" => DriverKind::MeanReverting {
+                start: r.num(d, "start", positive)?,
+                long_run: r.num(d, "long_run", positive)?,
+                speed: r.num(d, "speed", positive)?,
+                volatility: r.num_or(d, "volatility", 0.0, nonneg),
+            },
+            "bootstrap" => {
+                let path = r.key_path("history");
+                let history = r.numbers(d, "history", positive)?;
+                if history.len() < 2 {
+                    d.error(
+                        r.node("history").map(|n| n.origin).unwrap_or(r.origin),
+                        path,
+                        format!(
+                            "found {} value(s), expected at least 2 to form a log-return",
+                            history.len()
+                        ),
+                    );
+                    return None;
+                }
+                let log_returns = history.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+                let last = *history.last().expect("len >= 2");
+                DriverKind::Bootstrap {
+                    start: r.opt_num(d, "start", positive).ok()?.unwrap_or(last),
+                    log_returns,
+                }
+            }
+            _ => DriverKind::Inflation {
+                mean: r.num(d, "mean", above_minus_one)?,
+                sd: r.num_or(d, "sd", 0.0, nonneg),
+            },
+        };
+        let jump = match r.node("jump") {
+            None => None,
+            Some(n) => {
+                if !matches!(
+                    kind,
+                    DriverKind::Gbm { .. }
+                        | DriverKind::MeanReverting { .. }
+                        | DriverKind::Bootstrap { .. }
+                ) {
+                    d.error(
+                        n.origin,
+                        r.key_path("jump"),
+                        format!("a {} driver cannot jump; jumps apply to gbm, mean_reverting and bootstrap drivers", kind.name()),
+                    );
+                    return None;
+                }
+                let mut j = Reader::of(n, r.key_path("jump"), d)?;
+                let probability = j.num(d, "probability", unit);
+                let min = j.num(d, "min", above_minus_one);
+                let max = j.num(d, "max", above_minus_one);
+                j.finish(d, keys::JUMP);
+                let (probability, min, max) = (probability?, min?, max?);
+                if min > max {
+                    d.error(
+                        n.origin,
+                        r.key_path("jump"),
+                        format!("min {min} is above max {max}; expected min <= max"),
+                    );
+                    return None;
+                }
+                Some(Jump {
+                    probability,
+                    min,
+                    max,
+                })
+            }
+        };
+        Some(Driver {
+            id: id.to_string(),
+            unit: unit_,
+            name,
+            kind,
+            jump,
+            notes,
+        })
+    }
+
+    pub(super) fn correlations(&mut self, d: &mut Diags) -> Option<Correlation> {
+        let items = match self.root.array(d, "correlation", false) {
+            Some(items) => items,
+            None => return Some(Correlation::default()),
+        };
+        let mut pairs: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+        let mut ok = true;
+        let mut first_origin = Origin::NONE;
+        for (i, node) in items.iter().enumerate() {
+            let path = format!("correlation[{i}]");
+            let Some(mut r) = Reader::of(node, path.clone(), d) else {
+                ok = false;
+                continue;
+            };
+            if first_origin.is_none() {
+                first_origin = node.origin;
+            }
+            let names = r.strings(d, "drivers");
+            if !r.has("drivers") {
+                r.required(d, "drivers", "two driver ids");
+            }
+            let rho = r.num(d, "rho", |x| {
+                if x > -1.0 && x < 1.0 {
+                    Ok(())
+                } else {
+                    Err("expected a correlation strictly between -1 and 1")
+                }
+            });
+            r.notes(d);
+            r.finish(d, keys::CORRELATION);
+            let (Some(names), Some(rho)) = (names, rho) else {
+                ok = false;
+                continue;
+            };
+            if names.len() != 2 || names[0] == names[1] {
+                d.error(
+                    node.origin,
+                    format!("{path}.drivers"),
+                    format!("found {names:?}, expected exactly two distinct driver ids"),
+                );
+                ok = false;
+                continue;
+            }
+            let mut idx = [0usize; 2];
+            for (k, name) in names.iter().enumerate() {
+                match self.drivers.iter().position(|x| x.id == *name) {
+                    None => {
+                        d.error(
+                            node.origin,
+                            format!("{path}.drivers"),
+                            format!("unknown driver \"{name}\""),
+                        );
+                        ok = false;
+                    }
+                    Some(j) if !self.drivers[j].kind.has_normal_shock() => {
+                        d.error(
+                            node.origin,
+                            format!("{path}.drivers"),
+                            format!(
+                                "driver \"{name}\" is {}; only gbm, mean_reverting and inflation drivers have a shock to correlate",
+                                self.drivers[j].kind.name()
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(j) => idx[k] = j,
+                }
+            }
+            if !ok {
+                continue;
+            }
+            let key = (idx[0].min(idx[1]), idx[0].max(idx[1]));
+            if pairs.insert(key, rho).is_some() {
+                d.error(
+                    node.origin,
+                    path,
+                    format!("the pair {} / {} is given twice", names[0], names[1]),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut members: Vec<usize> = pairs.keys().flat_map(|(a, b)| [*a, *b]).collect();
+        members.sort();
+        members.dedup();
+        let n = members.len();
+        let mut m = Array2::<f64>::eye(n);
+        for ((a, b), rho) in &pairs {
+            let i = members.iter().position(|x| x == a).expect("member");
+            let j = members.iter().position(|x| x == b).expect("member");
+            m[[i, j]] = *rho;
+            m[[j, i]] = *rho;
+        }
+        match cholesky(&m) {
+            Some(l) => Some(Correlation {
+                drivers: members,
+                cholesky: l,
+            }),
+            None => {
+                d.error(
+                    first_origin,
+                    "correlation",
+                    "the correlation matrix of these [[correlation]] tables is not positive definite; no set of drivers can have these correlations together",
+                );
+                None
+            }
+        }
+    }
+}
