@@ -3,6 +3,7 @@
 //! the probability that the variant gives more.
 
 use super::plan::Plan;
+use super::{Accumulators, Block, Prepared, Work};
 use crate::model::Model;
 
 /// One compared stream of one municipality: its name and its row in each variant's kept
@@ -63,6 +64,52 @@ impl ComparePlan {
             offsets,
             n_cells: n,
             years,
+        }
+    }
+}
+
+/// Adds the paired differences of one block of variant `var` against the baseline.
+pub(super) fn compare_block(
+    base: &Prepared,
+    var: &Prepared,
+    blk: &Block,
+    wb: &Work,
+    wv: &Work,
+    acc: &mut Accumulators,
+) {
+    let cp = var.compare.as_ref().expect("variants have a compare plan");
+    let (kb, kv) = (
+        wb.kept.as_ref().expect("kept"),
+        wv.kept.as_ref().expect("kept"),
+    );
+    let t_n = cp.years;
+    let width = blk.width;
+    let value = |kept: &Vec<Vec<f64>>, row: Option<usize>, t: usize, b: usize| {
+        row.map_or(0.0, |r| kept[r][t * width + b])
+    };
+    for (mu, pairs) in cp.pairs.iter().enumerate() {
+        for (s, pair) in pairs.iter().enumerate() {
+            let base_cell = cp.offsets[mu] + s * (t_n + 1);
+            for t in 0..t_n {
+                let c = base_cell + t;
+                for b in 0..blk.lanes {
+                    let d = value(kv, pair.variant, t, b) - value(kb, pair.base, t, b);
+                    acc.diff[c].add(d);
+                    acc.better[c] += u64::from(d > 0.0);
+                }
+            }
+            let c = base_cell + t_n;
+            for b in 0..blk.lanes {
+                let npv_v: f64 = (0..t_n)
+                    .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
+                    .sum();
+                let npv_b: f64 = (0..t_n)
+                    .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
+                    .sum();
+                let d = npv_v - npv_b;
+                acc.diff[c].add(d);
+                acc.better[c] += u64::from(d > 0.0);
+            }
         }
     }
 }

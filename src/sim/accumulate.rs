@@ -1,0 +1,166 @@
+//! The statistics each worker accumulates for one variant, and how blocks add to them.
+
+use super::plan::Plan;
+use super::projects::ProjectPaths;
+use super::{compare, Block, Work};
+use crate::model::Model;
+use crate::stats::{Cell, Moments};
+use std::sync::Arc;
+
+/// Histogram edges of every cell of one variant, calibrated on the pilot paths.
+pub struct Edges {
+    pub cells: Vec<Arc<[f64]>>,
+    pub diff: Vec<Arc<[f64]>>,
+}
+
+/// The statistics of one variant, as one worker accumulates them.
+#[derive(Clone)]
+pub struct Accumulators {
+    pub cells: Vec<Cell>,
+    pub means: Vec<Moments>,
+    /// Per project, year and state: number of paths.
+    pub states: Vec<u64>,
+    /// Paired differences with the baseline (empty for the baseline), cells as `ComparePlan`,
+    /// and per cell the number of paths where the variant gives more.
+    pub diff: Vec<Cell>,
+    pub better: Vec<u64>,
+    pub paths: u64,
+}
+
+impl Accumulators {
+    /// Empty accumulators; `edges` calibrates the quantile histograms (cells, then diff
+    /// cells), or without it every value is kept for exact quantiles.
+    pub fn new(
+        plan: &Plan,
+        compare: Option<&compare::ComparePlan>,
+        edges: Option<&Edges>,
+    ) -> Accumulators {
+        let n_diff = compare.map_or(0, |c| c.n_cells);
+        let make = |n: usize, e: Option<&Vec<Arc<[f64]>>>| -> Vec<Cell> {
+            match e {
+                None => vec![Cell::exact(); n],
+                Some(e) => e.iter().map(|x| Cell::calibrated(x.clone())).collect(),
+            }
+        };
+        Accumulators {
+            cells: make(plan.n_cells, edges.map(|e| &e.cells)),
+            means: vec![Moments::default(); plan.n_means],
+            states: vec![0; plan.n_states],
+            diff: make(n_diff, edges.map(|e| &e.diff)),
+            better: vec![0; n_diff],
+            paths: 0,
+        }
+    }
+
+    /// Edges calibrated on these exact accumulators (the pilot).
+    pub(super) fn edges(&self) -> Edges {
+        Edges {
+            cells: self.cells.iter().map(Cell::pilot_edges).collect(),
+            diff: self.diff.iter().map(Cell::pilot_edges).collect(),
+        }
+    }
+
+    /// These exact accumulators with their cells turned into calibrated ones.
+    pub(super) fn into_calibrated(self, e: &Edges) -> Accumulators {
+        let conv = |cells: Vec<Cell>, edges: &[Arc<[f64]>]| -> Vec<Cell> {
+            cells
+                .into_iter()
+                .zip(edges)
+                .map(|(c, e)| c.into_calibrated(e.clone()))
+                .collect()
+        };
+        Accumulators {
+            cells: conv(self.cells, &e.cells),
+            diff: conv(self.diff, &e.diff),
+            ..self
+        }
+    }
+
+    pub fn merge(&mut self, o: &Accumulators) {
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.merge(b);
+        }
+        for (a, b) in self.means.iter_mut().zip(&o.means) {
+            a.merge(b);
+        }
+        for (a, b) in self.states.iter_mut().zip(&o.states) {
+            *a += b;
+        }
+        for (a, b) in self.diff.iter_mut().zip(&o.diff) {
+            a.merge(b);
+        }
+        for (a, b) in self.better.iter_mut().zip(&o.better) {
+            *a += b;
+        }
+        self.paths += o.paths;
+    }
+}
+
+/// Budget levels above municipalities, projects and pending payments.
+pub(super) fn accumulate_levels(
+    m: &Model,
+    plan: &Plan,
+    blk: &Block,
+    w: &Work,
+    pp: &ProjectPaths,
+    acc: &mut Accumulators,
+) {
+    let t_n = m.years;
+    let nb = blk.lanes;
+    let mut add = |cell: usize, f: &dyn Fn(usize) -> f64| {
+        let c = &mut acc.cells[cell];
+        for b in 0..nb {
+            c.add(f(b));
+        }
+    };
+    // republic: each instrument, then total
+    let nr = plan.republic.len();
+    for t in 0..t_n {
+        for k in 0..nr {
+            add(plan.republic_cells + k * t_n + t, &|b| {
+                w.republic[[k, t, b]]
+            });
+        }
+        add(plan.republic_cells + nr * t_n + t, &|b| {
+            (0..nr).map(|k| w.republic[[k, t, b]]).sum()
+        });
+    }
+    for (o, &base) in plan.oblast_cells.iter().enumerate() {
+        let rows: Vec<usize> = plan
+            .oblast_streams
+            .iter()
+            .enumerate()
+            .filter(|(_, (x, _))| *x == o)
+            .map(|(r, _)| r)
+            .collect();
+        for t in 0..t_n {
+            for (k, &r) in rows.iter().enumerate() {
+                add(base + k * t_n + t, &|b| w.oblast[[r, t, b]]);
+            }
+            add(base + rows.len() * t_n + t, &|b| {
+                rows.iter().map(|&r| w.oblast[[r, t, b]]).sum()
+            });
+        }
+    }
+    for f in 0..m.funds.len() {
+        let base = plan.fund_cells + f * 3 * t_n;
+        for t in 0..t_n {
+            add(base + t, &|b| w.fund_in[[f, t, b]]);
+            add(base + t_n + t, &|b| w.fund_out[[f, t, b]]);
+            add(base + 2 * t_n + t, &|b| w.fund_bal[[f, t, b]]);
+        }
+    }
+    for j in 0..m.projects.len() {
+        let base = plan.project_cells + j * 2 * t_n;
+        for t in 0..t_n {
+            add(base + t, &|b| pp.output[[j, t, b]]);
+            add(base + t_n + t, &|b| pp.revenue[[j, t, b]]);
+            for b in 0..nb {
+                acc.states[(j * t_n + t) * 4 + pp.state[[j, t, b]] as usize] += 1;
+            }
+        }
+    }
+    for i in 0..m.instruments.len() {
+        add(plan.pending_cells + i, &|b| w.pending[[i, b]]);
+    }
+}

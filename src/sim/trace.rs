@@ -1,0 +1,120 @@
+//! One path simulated alone, with every value it produced: for tests and for reading a path
+//! by hand.
+
+use super::plan::Plan;
+use super::*;
+use ndarray::Array3;
+
+/// Every value of one path, for tests and for looking at a single path by hand.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    /// `[driver][t]`
+    pub drivers: Vec<Vec<f64>>,
+    /// `[project][t]`: state (see [`projects`]), output, revenue, payroll.
+    pub state: Vec<Vec<u8>>,
+    pub output: Vec<Vec<f64>>,
+    pub revenue: Vec<Vec<f64>>,
+    pub payroll: Vec<Vec<f64>>,
+    /// Per municipality: (stream name, values by year).
+    pub streams: Vec<Vec<(String, Vec<f64>)>>,
+    /// Per fund: inflow, outflow and balance by year.
+    pub funds: Vec<[Vec<f64>; 3]>,
+    /// Republic: (instrument id, values by year).
+    pub republic: Vec<(String, Vec<f64>)>,
+    /// Oblast budgets: (oblast, instrument id, values by year).
+    pub oblasts: Vec<(String, String, Vec<f64>)>,
+    /// Per instrument: due inside the horizon, paid after it.
+    pub pending: Vec<f64>,
+    /// Everything due, after the payment draws.
+    pub due: f64,
+}
+
+impl Trace {
+    pub fn stream(&self, muni: usize, name: &str) -> &[f64] {
+        &self.streams[muni]
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("municipality {muni} lists no stream {name}"))
+            .1
+    }
+}
+
+/// Simulates path `path` of `model` alone and returns all its values.
+pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
+    let p = Prepared {
+        name: "trace".into(),
+        model,
+        plan: Plan::new(model),
+        compare: None,
+    };
+    let mut w = Work::new(model, &p.plan);
+    let width = LANES;
+    w.kept = Some(vec![vec![0.0; model.years * width]; p.plan.n_rows]);
+    let mut acc = Accumulators::new(&p.plan, None, None);
+    let blk = Block {
+        first: path,
+        lanes: 1,
+        width,
+    };
+    simulate_block(&p, seed, &blk, &mut w, &mut acc)?;
+    let t_n = model.years;
+    let col = |a: &Array3<f64>, e: usize| (0..t_n).map(|t| a[[e, t, 0]]).collect::<Vec<f64>>();
+    let kept = w.kept.as_ref().expect("kept");
+    Ok(Trace {
+        drivers: (0..model.drivers.len()).map(|d| col(&w.x, d)).collect(),
+        state: (0..model.projects.len())
+            .map(|j| (0..t_n).map(|t| w.pp.state[[j, t, 0]]).collect())
+            .collect(),
+        output: (0..model.projects.len())
+            .map(|j| col(&w.pp.output, j))
+            .collect(),
+        revenue: (0..model.projects.len())
+            .map(|j| col(&w.pp.revenue, j))
+            .collect(),
+        payroll: (0..model.projects.len())
+            .map(|j| col(&w.pp.payroll, j))
+            .collect(),
+        streams: p
+            .plan
+            .streams
+            .iter()
+            .enumerate()
+            .map(|(mu, ss)| {
+                ss.iter()
+                    .enumerate()
+                    .map(|(s, kind)| {
+                        let row = &kept[p.plan.stream_rows[mu] + s];
+                        (kind.name(model), (0..t_n).map(|t| row[t * width]).collect())
+                    })
+                    .collect()
+            })
+            .collect(),
+        funds: (0..model.funds.len())
+            .map(|f| [col(&w.fund_in, f), col(&w.fund_out, f), col(&w.fund_bal, f)])
+            .collect(),
+        republic: p
+            .plan
+            .republic
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (model.instruments[i].id.clone(), col(&w.republic, k)))
+            .collect(),
+        oblasts: p
+            .plan
+            .oblast_streams
+            .iter()
+            .enumerate()
+            .map(|(k, &(o, i))| {
+                (
+                    model.oblasts[o].clone(),
+                    model.instruments[i].id.clone(),
+                    col(&w.oblast, k),
+                )
+            })
+            .collect(),
+        pending: (0..model.instruments.len())
+            .map(|i| w.pending[[i, 0]])
+            .collect(),
+        due: w.due[0],
+    })
+}

@@ -1,0 +1,103 @@
+//! The blocks of paths the engine simulates together, and each worker's scratch space.
+
+use super::plan::Plan;
+use super::projects::ProjectPaths;
+use super::LANES;
+use crate::model::Model;
+use ndarray::{Array2, Array3};
+
+/// A block of consecutive paths.
+#[derive(Debug, Clone, Copy)]
+pub struct Block {
+    pub first: u64,
+    /// Lanes in use (the last block may be partial).
+    pub lanes: usize,
+    /// Allocated lanes (the stride of workspace arrays).
+    pub width: usize,
+}
+
+impl Block {
+    #[inline]
+    pub fn path(&self, b: usize) -> u64 {
+        self.first + b as u64
+    }
+}
+
+/// Per-block scratch space of one variant, allocated once per worker.
+pub struct Work {
+    pub x: Array3<f64>,
+    pub z: Array3<f64>,
+    pub cpi: Vec<f64>,
+    pub fx: Vec<f64>,
+    pub pp: ProjectPaths,
+    pub routed: Array3<f64>,
+    pub counted: Array3<f64>,
+    pub fund_in: Array3<f64>,
+    pub fund_out: Array3<f64>,
+    pub fund_bal: Array3<f64>,
+    /// Fund payouts per (fund member row, year, lane); rows of fund `f` start at `pay_offset[f]`.
+    pub pay: Array3<f64>,
+    pub pay_offset: Vec<usize>,
+    pub republic: Array3<f64>,
+    pub oblast: Array3<f64>,
+    pub pending: Array2<f64>,
+    /// Per lane: all amounts due, and what was accounted for (for the conservation check).
+    pub due: Vec<f64>,
+    pub received: Vec<f64>,
+    pub muni_vals: Vec<Vec<f64>>,
+    /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
+    /// rows as `Plan::stream_rows`, each `[t * width + lane]`.
+    pub kept: Option<Vec<Vec<f64>>>,
+}
+
+impl Work {
+    pub fn new(m: &Model, plan: &Plan) -> Work {
+        let (t, l) = (m.years, LANES);
+        let mut pay_offset = Vec::with_capacity(m.funds.len());
+        let mut rows = 0;
+        for f in &m.funds {
+            pay_offset.push(rows);
+            rows += f.members.len();
+        }
+        let max_streams = plan.streams.iter().map(Vec::len).max().unwrap_or(0);
+        Work {
+            x: Array3::zeros((m.drivers.len(), t, l)),
+            z: Array3::zeros((m.drivers.len(), t, l)),
+            cpi: vec![1.0; t * l],
+            fx: vec![1.0; t * l],
+            pp: ProjectPaths::new(m.projects.len(), t, l),
+            routed: Array3::zeros((plan.routed.len(), t, l)),
+            counted: Array3::zeros((m.municipalities.len(), t, l)),
+            fund_in: Array3::zeros((m.funds.len(), t, l)),
+            fund_out: Array3::zeros((m.funds.len(), t, l)),
+            fund_bal: Array3::zeros((m.funds.len(), t, l)),
+            pay: Array3::zeros((rows, t, l)),
+            pay_offset,
+            republic: Array3::zeros((plan.republic.len(), t, l)),
+            oblast: Array3::zeros((plan.oblast_streams.len(), t, l)),
+            pending: Array2::zeros((m.instruments.len(), l)),
+            due: vec![0.0; l],
+            received: vec![0.0; l],
+            muni_vals: vec![vec![0.0; t * l]; max_streams],
+            kept: None,
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        for a in [
+            &mut self.routed,
+            &mut self.counted,
+            &mut self.fund_in,
+            &mut self.fund_out,
+            &mut self.fund_bal,
+            &mut self.pay,
+            &mut self.republic,
+            &mut self.oblast,
+        ] {
+            a.fill(0.0);
+        }
+        self.pending.fill(0.0);
+        self.due.fill(0.0);
+        self.received.fill(0.0);
+    }
+}
