@@ -6,11 +6,11 @@
 //! merged exactly at the end, so results do not depend on the number of threads. Every
 //! variant of a scenario is simulated on the same block with the same keyed random streams.
 //!
-//! A block goes through the stages in this order, one file each: [`drivers`], [`projects`],
-//! [`fiscal`] (instruments and routing), [`funds`], [`budgets`] (municipalities, and their
-//! statistics), then [`accumulate`] (levels, projects, pending). [`plan`] lays out what a
+//! A block goes through the stages in this order, one file each: `drivers`, [`projects`],
+//! `fiscal` (instruments and routing), `funds`, `budgets` (municipalities, and their
+//! statistics), then `accumulate` (levels, projects, pending). [`plan`] lays out what a
 //! variant reports, [`rng`] owns the keyed random streams, [`compare`] the paired variant
-//! differences, [`results`] the finished statistics, [`trace`] a single path by hand.
+//! differences, [`results`] the finished statistics, `trace` a single path by hand.
 
 mod accumulate;
 mod budgets;

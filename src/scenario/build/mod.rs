@@ -3,8 +3,8 @@
 //! The order follows the dependencies between sections: the scenario header and drivers
 //! first, then places, funds, projects and instruments, whose references are resolved to
 //! indices here so that the engine never looks anything up by name. Each section is read in
-//! its own file: [`drivers`] (and correlations), [`places`] (municipalities and funds),
-//! [`projects`] and [`instruments`] (with their routes).
+//! its own file: `drivers.rs` (and correlations), `places.rs` (municipalities and funds),
+//! `projects.rs` and `instruments.rs` (with their routes).
 
 mod drivers;
 mod instruments;
