@@ -4,8 +4,9 @@ use crate::model::Model;
 use crate::sim::Results;
 use std::fmt::Write;
 
-/// Per municipality and variant: the median and P10-P90 of the NPV of project money, and the
-/// first year with more than a 20% chance of a shortfall.
+/// Per municipality and variant: the median and P10-P90 of the NPV of project money, the
+/// project money that is safe to budget in the first year (90% confidence, the 10th
+/// percentile), and the first year with more than a 20% chance of a shortfall.
 pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -31,13 +32,17 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
                     .position(|s| s.p > 0.2)
                     .map(|t| v.years[t].to_string())
             });
+            // What the council can write into the first budget year with 90% confidence.
+            let safe = pt.years.first().map_or(f64::NAN, |s| s.q[1]);
             let _ = writeln!(
                 o,
-                "    {:<28} median {:>8} M  (P10-P90 {} - {} M)  shortfall >20%: {}",
+                "    {:<28} median {:>8} M  (P10-P90 {} - {} M)  safe in {}: {} M  shortfall >20%: {}",
                 truncate(name, 28),
                 millions(q[3]),
                 millions(q[1]),
                 millions(q[5]),
+                v.years[0],
+                millions(safe),
                 first.unwrap_or_else(|| if mr.shortfall.is_some() {
                     "never".into()
                 } else {

@@ -245,6 +245,39 @@ pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
     )
 }
 
+/// `budget_line.parquet`: per (variant, municipality, year) the project money a council can
+/// count on: with 90% confidence the 10th percentile of `project_total`, with 75% the 25th,
+/// beside the median.
+pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut muni, mut year) = (vec![], vec![], vec![]);
+    let (mut median, mut safe75, mut safe90, mut err) = (vec![], vec![], vec![], vec![]);
+    for v in &r.variants {
+        for m in &v.municipalities {
+            let Some(s) = m.stream("project_total") else {
+                continue;
+            };
+            for (t, sum) in s.years.iter().enumerate() {
+                variant.push(v.name.clone());
+                muni.push(m.id.clone());
+                year.push(v.years[t]);
+                median.push(sum.q[3]);
+                safe75.push(sum.q[2]);
+                safe90.push(sum.q[1]);
+                err.push(sum.rank_error);
+            }
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("variant".into(), variant),
+        Column::new("municipality".into(), muni),
+        Column::new("year".into(), year),
+        Column::new("median".into(), median),
+        Column::new("safe_75".into(), safe75),
+        Column::new("safe_90".into(), safe90),
+        Column::new("rank_error".into(), err),
+    ])
+}
+
 /// Tables with their file names.
 pub type Frames = Vec<(&'static str, DataFrame)>;
 
@@ -258,6 +291,7 @@ pub fn all(r: &Results) -> PolarsResult<Frames> {
         ("projects.parquet", projects(r)?),
         ("pending.parquet", pending(r)?),
         ("compare.parquet", compare(r)?),
+        ("budget_line.parquet", budget_line(r)?),
     ])
 }
 

@@ -32,6 +32,17 @@ fn f64s(df: &DataFrame, c: &str) -> Vec<f64> {
         .collect()
 }
 
+/// p10 and p25 of the summary rows of one stream, in table order.
+fn p10_p25(df: &DataFrame, stream: &str) -> (Vec<f64>, Vec<f64>) {
+    let names = strs(df, "stream");
+    let (p10, p25) = (f64s(df, "p10"), f64s(df, "p25"));
+    let keep: Vec<usize> = (0..names.len()).filter(|i| names[*i] == stream).collect();
+    (
+        keep.iter().map(|i| p10[*i]).collect(),
+        keep.iter().map(|i| p25[*i]).collect(),
+    )
+}
+
 fn i32s(df: &DataFrame, c: &str) -> Vec<i32> {
     df.column(c)
         .unwrap()
@@ -147,6 +158,16 @@ fn tables_read_back_and_match_the_kept_paths() {
         ps.iter().all(|x| (x - 1.0).abs() < 1e-12),
         "state probabilities sum to 1"
     );
+
+    // The safe-to-budget line is the 10th (90% confidence) and 25th (75%) percentile of the
+    // same run's project money.
+    let line = read(&out.join("budget_line.parquet"));
+    let pt = p10_p25(&summary, "project_total");
+    assert_eq!(line.height(), pt.0.len());
+    for (i, (p10, p25)) in pt.0.iter().zip(&pt.1).enumerate() {
+        assert_eq!(f64s(&line, "safe_90")[i], *p10);
+        assert_eq!(f64s(&line, "safe_75")[i], *p25);
+    }
 
     // Direct computation from paths.parquet.
     let paths = read(&out.join("paths.parquet"));
