@@ -148,6 +148,17 @@ pub struct ProjectStatesChart {
     pub p_closed: Vec<f64>,
 }
 
+/// What a council can count on: per year the median of project money and the amounts it
+/// exceeds with 75% and 90% probability (the 25th and 10th percentiles).
+#[derive(Debug, Clone)]
+pub struct BudgetLineChart {
+    pub title: String,
+    pub years: Vec<i32>,
+    pub median: Vec<f64>,
+    pub safe_75: Vec<f64>,
+    pub safe_90: Vec<f64>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Chart {
     Fan(FanChart),
@@ -159,6 +170,7 @@ pub enum Chart {
     ProjectStates(ProjectStatesChart),
     /// Physical output of a project (its unit in `FanChart::unit`).
     ProjectOutput(FanChart),
+    BudgetLine(BudgetLineChart),
 }
 
 impl Chart {
@@ -171,6 +183,7 @@ impl Chart {
             Chart::Heatmap(c) => &c.title,
             Chart::VariantDiff(c) => &c.title,
             Chart::ProjectStates(c) => &c.title,
+            Chart::BudgetLine(c) => &c.title,
         }
     }
 }
@@ -485,6 +498,22 @@ fn check_years(title: &str, years: &[i32]) -> Result<(), ChartError> {
 
 fn validate(chart: &Chart) -> Result<(), ChartError> {
     match chart {
+        Chart::BudgetLine(c) => {
+            check_years(&c.title, &c.years)?;
+            for (name, v) in [
+                ("median", &c.median),
+                ("75% line", &c.safe_75),
+                ("90% line", &c.safe_90),
+            ] {
+                if v.len() != c.years.len() || v.iter().any(|x| !x.is_finite()) {
+                    return Err(invalid(
+                        &c.title,
+                        format!("the {name} needs one finite value per year"),
+                    ));
+                }
+            }
+            Ok(())
+        }
         Chart::Fan(c) | Chart::ProjectOutput(c) => check_bands(&c.title, &c.bands),
         Chart::Budget(c) => {
             check_bands(&c.title, &c.bands)?;

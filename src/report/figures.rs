@@ -17,6 +17,7 @@ pub struct Tables {
     pub shortfall: DataFrame,
     pub projects: DataFrame,
     pub compare: DataFrame,
+    pub budget_line: DataFrame,
 }
 
 impl Tables {
@@ -34,6 +35,7 @@ impl Tables {
             shortfall: read("shortfall.parquet")?,
             projects: read("projects.parquet")?,
             compare: read("compare.parquet")?,
+            budget_line: read("budget_line.parquet")?,
         })
     }
 
@@ -52,6 +54,7 @@ impl Tables {
             shortfall: get("shortfall.parquet"),
             projects: get("projects.parquet"),
             compare: get("compare.parquet"),
+            budget_line: get("budget_line.parquet"),
         }
     }
 }
@@ -209,6 +212,21 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
         h
     };
 
+    // budget line: (variant, municipality) -> [(year, median, safe_75, safe_90)]
+    let mut line: HashMap<Key2, Vec<[f64; 4]>> = HashMap::new();
+    {
+        let b = &tables.budget_line;
+        let (v, m, y) = (strs(b, "variant")?, strs(b, "municipality")?, years(b)?);
+        let (md, s75, s90) = (f64s(b, "median")?, f64s(b, "safe_75")?, f64s(b, "safe_90")?);
+        for i in 0..b.height() {
+            line.entry((v[i].clone(), m[i].clone())).or_default().push([
+                y[i].unwrap_or_default() as f64,
+                md[i],
+                s75[i],
+                s90[i],
+            ]);
+        }
+    }
     let title = |key: Key, name: &str| format!("{} — {name}", super::labels::t(lang, key));
     // A national run has hundreds of municipalities: charts are drawn for those with the most
     // project money (median NPV in the baseline), at most MAX_CHARTED of them.
@@ -262,6 +280,19 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                         title: title(Key::TitleRevenue, name),
                         unit: MoneyUnit::Som,
                         bands,
+                    }),
+                ));
+            }
+            if let Some(rows) = line.get(&(vid.clone(), m.id.clone())) {
+                let col = |k: usize| rows.iter().map(|r| r[k]).collect::<Vec<f64>>();
+                out.push((
+                    format!("{vdir}/budget-line-{}", m.id),
+                    Chart::BudgetLine(BudgetLineChart {
+                        title: title(Key::TitleBudgetLine, name),
+                        years: rows.iter().map(|r| r[0] as i32).collect(),
+                        median: col(1),
+                        safe_75: col(2),
+                        safe_90: col(3),
                     }),
                 ));
             }

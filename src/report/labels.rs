@@ -52,6 +52,10 @@ pub enum Key {
     Closed,
     // Heatmap.
     Municipality,
+    // Safe-to-budget line.
+    Safe90,
+    Safe75,
+    TitleBudgetLine,
     // Development funds, named by level when the scenario gives no name.
     DistrictFund,
     OblastFund,
@@ -72,7 +76,7 @@ pub enum Key {
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
-    pub const ALL: [Key; 47] = [
+    pub const ALL: [Key; 50] = [
         Key::Year,
         Key::Som,
         Key::MillionSom,
@@ -109,6 +113,9 @@ impl Key {
         Key::Municipality,
         Key::DistrictFund,
         Key::OblastFund,
+        Key::Safe90,
+        Key::Safe75,
+        Key::TitleBudgetLine,
         Key::Seed,
         Key::Paths,
         Key::Scenario,
@@ -209,6 +216,21 @@ fn texts(key: Key) -> [&'static str; 3] {
         Key::Suspended => ["suspended", "приостановлен", "убактылуу токтотулган"],
         Key::Closed => ["closed", "закрыт", "жабылган"],
         Key::Municipality => ["municipality", "айыльный аймак", "айыл аймак"],
+        Key::Safe90 => [
+            "safe to budget: received with 90% probability",
+            "можно заложить в бюджет: поступит с вероятностью 90 %",
+            "бюджетке киргизсе болот: 90 % ыктымалдык менен түшөт",
+        ],
+        Key::Safe75 => [
+            "received with 75% probability",
+            "поступит с вероятностью 75 %",
+            "75 % ыктымалдык менен түшөт",
+        ],
+        Key::TitleBudgetLine => [
+            "Project money the budget can count on",
+            "На какие доходы от проекта бюджет может рассчитывать",
+            "Бюджет долбоордон кандай кирешеге ишене алат",
+        ],
         Key::DistrictFund => [
             "District development fund",
             "Районный фонд развития",

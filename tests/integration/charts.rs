@@ -46,6 +46,7 @@ fn a_run_draws_every_chart_kind_and_chart_redraws_them_identically() {
     for kind in [
         "baseline/project-money-kok-serek",
         "baseline/budget-kok-serek",
+        "baseline/budget-line-kok-serek",
         "baseline/composition-kok-serek",
         "baseline/npv-comparison",
         "baseline/shortfall-heatmap",

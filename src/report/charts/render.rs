@@ -8,7 +8,7 @@ use super::canvas::{
 };
 use super::{
     band_polygons, heat_color, labelled_years, nice_ticks, sort_npv, stack, stack_order,
-    state_stack, year_label_step, Band, BudgetChart, Chart, ChartError, ChartMeta,
+    state_stack, year_label_step, Band, BudgetChart, BudgetLineChart, Chart, ChartError, ChartMeta,
     CompositionChart, FanChart, MoneyUnit, NpvComparison, ProjectStatesChart, ShortfallHeatmap,
     VariantDiffChart,
 };
@@ -50,6 +50,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::Heatmap(h) => heatmap(c, h),
         Chart::VariantDiff(d) => variant_diff(c, d),
         Chart::ProjectStates(s) => states(c, s),
+        Chart::BudgetLine(b) => budget_line(c, b),
     }?;
     footer(c, &meta.footer)
 }
@@ -365,6 +366,72 @@ fn fan<DB: DrawingBackend>(c: &Canvas<DB>, ch: &FanChart) -> Res {
     draw_fan(c, &x, &y, &bands)?;
     zero_line(c, f, &y, &ticks)?;
     year_labels(c, f, &x, &years)
+}
+
+// ---------------------------------------------------------------------------------------
+// Safe-to-budget line: median, and the amounts exceeded with 75% and 90% probability.
+
+const SAFE_90: Rgb = Rgb::hex(0x238b45);
+const SAFE_90_W: f64 = 7.0;
+const SAFE_75_DASH: &[f64] = &[22.0, 10.0];
+
+fn budget_line<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetLineChart) -> Res {
+    let lang = c.lang;
+    let k = 1e-6;
+    let top = header(c, &ch.title, None)?;
+    let line_item = |color, width, dash, label: &str| {
+        item(Swatch::Line { color, width, dash }, label.to_string())
+    };
+    let legend = vec![
+        line_item(SAFE_90, SAFE_90_W, None, t(lang, Key::Safe90)),
+        line_item(
+            BAND_INNER,
+            MEDIAN_W,
+            Some(SAFE_75_DASH),
+            t(lang, Key::Safe75),
+        ),
+        line_item(MEDIAN, MEAN_W, None, t(lang, Key::Median)),
+    ];
+    let leg_bottom = c.legend_rows(&legend, MARGIN_L, PAGE_W - MARGIN_R, top)?;
+    let plot_top = leg_bottom + 58.0;
+    let scaled = |v: &[f64]| v.iter().map(|x| x * k).collect::<Vec<f64>>();
+    let (median, s75, s90) = (scaled(&ch.median), scaled(&ch.safe_75), scaled(&ch.safe_90));
+    let all = median.iter().chain(&s75).chain(&s90);
+    let lo = all.clone().copied().fold(0.0, f64::min);
+    let hi = all.copied().fold(0.0, f64::max);
+    let ticks = Ticks::new(lang, lo, hi, 6);
+    let f = Frame {
+        l: MARGIN_L + ticks.width(c) + 18.0,
+        t: plot_top,
+        r: PAGE_W - MARGIN_R,
+        b: PLOT_BOTTOM,
+    };
+    axis_header(
+        c,
+        t(lang, Key::MillionSom),
+        plot_top,
+        PAGE_W - MARGIN_L - MARGIN_R,
+    )?;
+    let x = year_scale(&ch.years, f, 0.4);
+    let y = Lin {
+        d0: ticks.lo(),
+        d1: ticks.hi(),
+        p0: f.b,
+        p1: f.t,
+    };
+    y_grid(c, f, &y, &ticks)?;
+    let pts = |v: &[f64]| -> Vec<(f64, f64)> {
+        ch.years
+            .iter()
+            .zip(v)
+            .map(|(yr, val)| (x.map(*yr as f64), y.map(*val)))
+            .collect()
+    };
+    c.line(&pts(&median), MEDIAN, MEAN_W)?;
+    c.dashed(&pts(&s75), BAND_INNER, MEDIAN_W, SAFE_75_DASH)?;
+    c.line(&pts(&s90), SAFE_90, SAFE_90_W)?;
+    zero_line(c, f, &y, &ticks)?;
+    year_labels(c, f, &x, &ch.years)
 }
 
 // ---------------------------------------------------------------------------------------
