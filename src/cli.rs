@@ -64,6 +64,12 @@ pub struct RunArgs {
     /// Output folder (default: output/<scenario name as a slug>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Run to a precision: double the paths from 1024 until the standard error of every
+    /// municipality's mean NPV of project money is below this fraction of the mean (0.01 =
+    /// 1%), at most --paths (default then 1,048,576). Reports the paths it took; a run with
+    /// that --paths gives the same tables.
+    #[arg(long, value_name = "FRACTION")]
+    pub precision: Option<f64>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -133,7 +133,23 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             variants.push(name);
         }
     }
-    let paths = args.paths.unwrap_or(scenario.run.paths);
+    let paths = match (args.paths, args.precision) {
+        (Some(p), _) => p,
+        (None, Some(_)) => 1 << 20,
+        (None, None) => scenario.run.paths,
+    };
+    if let Some(p) = args.precision {
+        if args.keep_paths {
+            return Err(Failure::Input(
+                "--keep-paths cannot be combined with --precision: run to a precision first, then rerun with the --paths it reports and --keep-paths\n".into(),
+            ));
+        }
+        if !(p > 0.0 && p < 1.0) {
+            return Err(Failure::Input(format!(
+                "--precision {p}: expected a fraction between 0 and 1, such as 0.01 for 1%\n"
+            )));
+        }
+    }
     if paths == 0 {
         return Err(Failure::Input("--paths must be at least 1\n".into()));
     }
@@ -194,21 +210,28 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         }
     };
     let bar = progress_bar(args.quiet);
-    let results = aimak::sim::run(
-        &scenario,
-        &variants,
-        &settings,
-        &|done, total| {
-            if let Some(b) = &bar {
-                b.set_length(total as u64);
-                b.set_position(done as u64);
-            }
+    let progress = |done: usize, total: usize| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    };
+    let keep_fn = writer
+        .is_some()
+        .then_some(&keep as &(dyn Fn(aimak::sim::KeptBlock) + Sync));
+    let (results, precision) = match args.precision {
+        None => (
+            aimak::sim::run(&scenario, &variants, &settings, &progress, keep_fn),
+            None,
+        ),
+        Some(target) => match aimak::sim::precision::run_to_precision(
+            &scenario, &variants, &settings, target, &progress, keep_fn,
+        ) {
+            Ok((r, p)) => (Ok(r), Some(p)),
+            Err(e) => (Err(e), None),
         },
-        writer
-            .is_some()
-            .then_some(&keep as &(dyn Fn(aimak::sim::KeptBlock) + Sync)),
-    )
-    .map_err(|e| runtime(&e))?;
+    };
+    let results = results.map_err(|e| runtime(&e))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -247,6 +270,16 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     manifest.write(staging.dir()).map_err(|e| runtime(&e))?;
     staging.commit().map_err(|e| runtime(&e))?;
+    if let Some(p) = precision {
+        let verdict = if p.reached { "reached" } else { "not reached" };
+        eprintln!(
+            "precision {:.2}% {verdict} with {} paths (largest standard error {:.3}% of its mean); `--paths {}` reproduces these tables",
+            p.target * 100.0,
+            p.paths,
+            p.worst * 100.0,
+            p.paths
+        );
+    }
     if !args.quiet {
         print!(
             "{}",

@@ -19,6 +19,7 @@ mod drivers;
 mod fiscal;
 mod funds;
 pub mod plan;
+pub mod precision;
 pub mod projects;
 pub mod results;
 pub mod rng;

@@ -320,3 +320,71 @@ fn sketched_quantiles_stay_within_their_stated_rank_error() {
         }
     }
 }
+
+#[test]
+fn a_precision_run_stops_and_its_paths_reproduce_its_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let o = aimak(&[
+        "run",
+        "--precision",
+        "0.02",
+        "--paths",
+        "8192",
+        "--quiet",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let said = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(said.contains("reached with"), "{said}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
+    let n = manifest["paths"].as_u64().unwrap();
+    assert!(said.contains(&format!("--paths {n}")));
+    assert!((1024..=8192).contains(&n));
+    let o = aimak(&[
+        "run",
+        "--paths",
+        &n.to_string(),
+        "--quiet",
+        "--out",
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    for f in [
+        "summary",
+        "npv",
+        "levels",
+        "shortfall",
+        "projects",
+        "pending",
+        "compare",
+        "budget_line",
+    ] {
+        let (x, y) = (
+            read(&a.join(format!("{f}.parquet"))),
+            read(&b.join(format!("{f}.parquet"))),
+        );
+        assert!(x.equals_missing(&y), "{f} differs");
+    }
+    // A tighter target than the cap allows says so and stops at the cap.
+    let c = dir.path().join("c");
+    let o = aimak(&[
+        "run",
+        "--precision",
+        "0.0001",
+        "--paths",
+        "2048",
+        "--quiet",
+        "--out",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not reached with 2048 paths"));
+}
