@@ -83,6 +83,11 @@ pub struct RunArgs {
     /// folder under output/ is always replaced whole, never mixed).
     #[arg(long)]
     pub force: bool,
+    /// Also attribute the variance of each municipality's project money to groups of
+    /// uncertain inputs (sensitivity.parquet: first-order Sobol indices with their standard
+    /// errors). Costs one more simulation of the baseline per group.
+    #[arg(long)]
+    pub sensitivity: bool,
     /// Also write every path's values (paths.parquet) for your own analysis.
     #[arg(long)]
     pub keep_paths: bool,

@@ -243,6 +243,17 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         let rows = w.finish().map_err(|e| runtime(&e))?;
         files.push((aimak::report::kept::FILE.to_string(), rows));
     }
+    let shares = if args.sensitivity {
+        let s = aimak::sim::sensitivity::sobol(&scenario.baseline, &settings)
+            .map_err(|e| runtime(&e))?;
+        let mut df = aimak::report::tables::sensitivity(&s).map_err(|e| runtime(&e))?;
+        aimak::report::write_parquet(&mut df, &staging.dir().join("sensitivity.parquet"), &prov)
+            .map_err(|e| runtime(&e))?;
+        files.push(("sensitivity.parquet".to_string(), df.height()));
+        Some(s)
+    } else {
+        None
+    };
     let catalog = aimak::report::catalog::Catalog::new(&scenario, &selected);
     let tables = aimak::report::figures::Tables::from_frames(&frames);
     let charts = aimak::report::write_charts(
@@ -285,6 +296,12 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             "{}",
             aimak::report::summary::text(&results, &scenario.baseline, &out)
         );
+        if let Some(shares) = &shares {
+            print!(
+                "{}",
+                aimak::report::summary::drivers(shares, &scenario.baseline)
+            );
+        }
     }
     Ok(())
 }

@@ -68,3 +68,29 @@ fn truncate(s: &str, n: usize) -> String {
         t
     }
 }
+
+/// Per municipality, the largest share of the variance of the NPV of project money.
+pub fn drivers(shares: &[crate::sim::sensitivity::Share], model: &Model) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "What drives the uncertainty of project money (NPV, first-order share of variance):"
+    );
+    for m in &model.municipalities {
+        let best = shares
+            .iter()
+            .filter(|s| s.municipality == m.id && s.year.is_none() && s.share.is_finite())
+            .max_by(|a, b| a.share.total_cmp(&b.share));
+        if let Some(b) = best {
+            let _ = writeln!(
+                o,
+                "    {:<28} {} ({:.0}% +- {:.0}%)",
+                truncate(&m.name, 28),
+                b.group,
+                b.share * 100.0,
+                b.se * 100.0
+            );
+        }
+    }
+    o
+}

@@ -278,6 +278,35 @@ pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// `sensitivity.parquet`: per (municipality, year, group) the share of the variance of the
+/// baseline's project money due to the group (first-order Sobol index) and its standard
+/// error; rows with a null year are the NPV.
+pub fn sensitivity(shares: &[crate::sim::sensitivity::Share]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("variant".into(), vec!["baseline"; shares.len()]),
+        Column::new(
+            "municipality".into(),
+            shares
+                .iter()
+                .map(|s| s.municipality.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "year".into(),
+            shares.iter().map(|s| s.year).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "group".into(),
+            shares.iter().map(|s| s.group.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "share".into(),
+            shares.iter().map(|s| s.share).collect::<Vec<_>>(),
+        ),
+        Column::new("se".into(), shares.iter().map(|s| s.se).collect::<Vec<_>>()),
+    ])
+}
+
 /// Tables with their file names.
 pub type Frames = Vec<(&'static str, DataFrame)>;
 

@@ -2,7 +2,7 @@
 //! and the spending need (docs/model.md section 3); and their statistics.
 
 use super::plan::{MuniStream, Plan};
-use super::rng::{Purpose, Stream};
+use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Accumulators, Block, Work};
 use crate::model::Model;
 
@@ -10,7 +10,7 @@ use crate::model::Model;
 pub fn simulate(
     m: &Model,
     plan: &Plan,
-    seed: u64,
+    seeds: &Seeds,
     blk: &Block,
     w: &mut Work,
     acc: &mut Accumulators,
@@ -57,7 +57,12 @@ pub fn simulate(
             .as_ref()
             .map(|n| n.by_year(m.start_year, t_n));
         for b in 0..nb {
-            let mut growth = Stream::new(seed, plan.muni_keys[mu], Purpose::Growth, blk.path(b));
+            let mut growth = Stream::new(
+                seeds.of(Group::Growth),
+                plan.muni_keys[mu],
+                Purpose::Growth,
+                blk.path(b),
+            );
             let mut own = muni.own_revenue;
             for t in 0..t_n {
                 if t > 0 {

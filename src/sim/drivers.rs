@@ -1,6 +1,6 @@
 //! Market drivers for a block of paths (docs/model.md section 2).
 
-use super::rng::{Purpose, Stream};
+use super::rng::{Group, Purpose, Seeds, Stream};
 use super::Block;
 use crate::model::{DriverKind, Model};
 use ndarray::{Array3, Axis};
@@ -9,7 +9,7 @@ use ndarray::{Array3, Axis};
 pub fn simulate(
     m: &Model,
     keys: &[u64],
-    seed: u64,
+    seeds: &Seeds,
     blk: &Block,
     x: &mut Array3<f64>,
     z: &mut Array3<f64>,
@@ -21,7 +21,12 @@ pub fn simulate(
             continue;
         }
         for b in 0..blk.lanes {
-            let mut s = Stream::new(seed, keys[d], Purpose::Shock, blk.path(b));
+            let mut s = Stream::new(
+                seeds.of(Group::Driver(d)),
+                keys[d],
+                Purpose::Shock,
+                blk.path(b),
+            );
             for t in 1..t_n {
                 z[[d, t, b]] = s.normal();
             }
@@ -47,9 +52,12 @@ pub fn simulate(
         let mut xd = x.index_axis_mut(Axis(0), d);
         for b in 0..blk.lanes {
             let path = blk.path(b);
-            let mut jumps = drv
-                .jump
-                .map(|j| (j, Stream::new(seed, keys[d], Purpose::Jump, path)));
+            let mut jumps = drv.jump.map(|j| {
+                (
+                    j,
+                    Stream::new(seeds.of(Group::Driver(d)), keys[d], Purpose::Jump, path),
+                )
+            });
             let mut jump = |_t: usize| -> f64 {
                 match &mut jumps {
                     None => 1.0,
@@ -98,7 +106,8 @@ pub fn simulate(
                     }
                 }
                 DriverKind::Bootstrap { start, log_returns } => {
-                    let mut pick = Stream::new(seed, keys[d], Purpose::Pick, path);
+                    let mut pick =
+                        Stream::new(seeds.of(Group::Driver(d)), keys[d], Purpose::Pick, path);
                     xd[[0, b]] = *start;
                     for t in 1..t_n {
                         let i = ((pick.uniform() * log_returns.len() as f64) as usize)

@@ -2,12 +2,19 @@
 
 use super::plan::{Dest, Plan};
 use super::projects::{ProjectPaths, PRODUCING, SUSPENDED};
-use super::rng::{Purpose, Stream};
+use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
 use crate::model::{Amount, At, Base, Model, Rate, When};
 
 /// Computes every instrument's amounts for every project it applies to, and routes them.
-pub fn simulate(m: &Model, plan: &Plan, seed: u64, blk: &Block, pp: &ProjectPaths, w: &mut Work) {
+pub fn simulate(
+    m: &Model,
+    plan: &Plan,
+    seeds: &Seeds,
+    blk: &Block,
+    pp: &ProjectPaths,
+    w: &mut Work,
+) {
     let lanes = blk.width;
     for fl in &plan.flows {
         let inst = &m.instruments[fl.instrument];
@@ -17,13 +24,14 @@ pub fn simulate(m: &Model, plan: &Plan, seed: u64, blk: &Block, pp: &ProjectPath
             let path = blk.path(b);
             let lognormal = match &inst.amount {
                 Some(Amount::LogNormal { median, sigma }) => {
-                    let z = Stream::new(seed, fl.key, Purpose::Amount, path).normal();
+                    let z = Stream::new(seeds.of(Group::Payment), fl.key, Purpose::Amount, path)
+                        .normal();
                     Some(median * (sigma * z).exp())
                 }
                 _ => None,
             };
-            let mut payment =
-                (inst.probability < 1.0).then(|| Stream::new(seed, fl.key, Purpose::Payment, path));
+            let mut payment = (inst.probability < 1.0)
+                .then(|| Stream::new(seeds.of(Group::Payment), fl.key, Purpose::Payment, path));
             for t in 0..m.years {
                 let y = m.year(t);
                 // The payment draw is taken every year, so year t's draw depends on t alone.

@@ -1,11 +1,11 @@
 //! Development funds: balances, payouts and their split among members (docs/model.md section 3).
 
 use super::plan::Plan;
-use super::rng::{Purpose, Stream};
+use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
 use crate::model::{Allocation, Model};
 
-pub fn simulate(m: &Model, plan: &Plan, seed: u64, blk: &Block, w: &mut Work) {
+pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work) {
     for (fi, f) in m.funds.iter().enumerate() {
         if !plan.fund_live[fi] {
             continue;
@@ -23,7 +23,7 @@ pub fn simulate(m: &Model, plan: &Plan, seed: u64, blk: &Block, w: &mut Work) {
             let mut draws: Vec<Stream> = match f.allocation {
                 Allocation::Competitive { winners } if winners < n => plan.winner_keys[fi]
                     .iter()
-                    .map(|k| Stream::new(seed, *k, Purpose::Winner, path))
+                    .map(|k| Stream::new(seeds.of(Group::Allocation), *k, Purpose::Winner, path))
                     .collect(),
                 _ => Vec::new(),
             };

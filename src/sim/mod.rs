@@ -23,6 +23,7 @@ pub mod precision;
 pub mod projects;
 pub mod results;
 pub mod rng;
+pub mod sensitivity;
 mod trace;
 mod work;
 
@@ -37,6 +38,7 @@ use compare::compare_block;
 use plan::Plan;
 use projects::ProjectPaths;
 pub use results::{Results, VariantResults};
+use rng::Seeds;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Paths per block.
@@ -252,7 +254,7 @@ impl Pass<'_> {
                 };
                 for (v, ((p, w), acc)) in prepared.iter().zip(&mut works).zip(&mut accs).enumerate()
                 {
-                    simulate_block(p, self.settings.seed, &blk, w, acc)?;
+                    simulate_block(p, &Seeds::new(self.settings.seed), &blk, w, acc)?;
                     if let (Some(keep), Some(values)) = (self.keep, &w.kept) {
                         keep(KeptBlock {
                             block: k,
@@ -304,7 +306,7 @@ pub fn selected<'s>(scenario: &'s Scenario, names: &[&str]) -> Vec<(&'s str, &'s
 /// Simulates one block of one variant and adds it to `acc`.
 pub fn simulate_block(
     p: &Prepared,
-    seed: u64,
+    seeds: &Seeds,
     blk: &Block,
     w: &mut Work,
     acc: &mut Accumulators,
@@ -314,7 +316,7 @@ pub fn simulate_block(
     let t_n = m.years;
     let lanes = blk.width;
     w.clear();
-    drivers::simulate(m, &plan.driver_keys, seed, blk, &mut w.x, &mut w.z);
+    drivers::simulate(m, &plan.driver_keys, seeds, blk, &mut w.x, &mut w.z);
     for t in 0..t_n {
         for b in 0..blk.lanes {
             w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
@@ -322,10 +324,10 @@ pub fn simulate_block(
         }
     }
     let mut pp = std::mem::replace(&mut w.pp, ProjectPaths::new(0, 0, 0));
-    projects::simulate(m, &plan.project_keys, seed, blk, w, &mut pp);
-    fiscal::simulate(m, plan, seed, blk, &pp, w);
-    funds::simulate(m, plan, seed, blk, w);
-    budgets::simulate(m, plan, seed, blk, w, acc);
+    projects::simulate(m, &plan.project_keys, seeds, blk, w, &mut pp);
+    fiscal::simulate(m, plan, seeds, blk, &pp, w);
+    funds::simulate(m, plan, seeds, blk, w);
+    budgets::simulate(m, plan, seeds, blk, w, acc);
     accumulate_levels(m, plan, blk, w, &pp, acc);
     w.pp = pp;
     // Conservation (docs/model.md section 5): everything due reached a budget, a community, a fund

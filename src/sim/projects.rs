@@ -1,6 +1,6 @@
 //! Projects for a block of paths: start, states, output, revenue, payroll (docs/model.md section 4).
 
-use super::rng::{Purpose, Stream};
+use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
 use crate::model::{Model, Project, Status};
 use ndarray::{Array2, Array3};
@@ -32,10 +32,17 @@ impl ProjectPaths {
 }
 
 /// Simulates every project of `m` in every lane of the block, from the drivers in `w`.
-pub fn simulate(m: &Model, keys: &[u64], seed: u64, blk: &Block, w: &Work, out: &mut ProjectPaths) {
+pub fn simulate(
+    m: &Model,
+    keys: &[u64],
+    seeds: &Seeds,
+    blk: &Block,
+    w: &Work,
+    out: &mut ProjectPaths,
+) {
     for (j, p) in m.projects.iter().enumerate() {
         for b in 0..blk.lanes {
-            lane(m, j, p, keys[j], seed, blk, b, w, out);
+            lane(m, j, p, keys[j], seeds, blk, b, w, out);
         }
     }
 }
@@ -46,7 +53,7 @@ fn lane(
     j: usize,
     p: &Project,
     key: u64,
-    seed: u64,
+    seeds: &Seeds,
     blk: &Block,
     b: usize,
     w: &Work,
@@ -57,7 +64,7 @@ fn lane(
     let lanes = blk.width;
     let risk = &p.risk;
     // 1. Start: never_start and start_delay apply to planned projects, independently.
-    let mut st = Stream::new(seed, key, Purpose::Start, path);
+    let mut st = Stream::new(seeds.of(Group::Start(j)), key, Purpose::Start, path);
     let (u_never, u_delay, u_len) = (st.uniform(), st.uniform(), st.uniform());
     let planned = p.status == Status::Planned;
     let never = planned && u_never < risk.never_start;
@@ -70,8 +77,18 @@ fn lane(
     let s = p.start_year + delay as i32;
     out.start[[j, b]] = if never { i32::MAX } else { s };
 
-    let mut ops = Stream::new(seed, key, Purpose::Operation, path);
-    let mut var = Stream::new(seed, key, Purpose::Variability, path);
+    let mut ops = Stream::new(
+        seeds.of(Group::Disruption(j)),
+        key,
+        Purpose::Operation,
+        path,
+    );
+    let mut var = Stream::new(
+        seeds.of(Group::Variability),
+        key,
+        Purpose::Variability,
+        path,
+    );
     let sigma = p.variability;
     let mut closed = false;
     let mut suspended_until = i32::MIN;

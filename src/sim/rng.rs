@@ -53,6 +53,59 @@ pub fn entity_key(kind: &str, id: &str) -> u64 {
     h
 }
 
+/// A group of uncertain inputs, for attributing variance (see `sensitivity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    /// A market driver's shocks, jumps and bootstrap picks.
+    Driver(usize),
+    /// A project's start: never-start and delay.
+    Start(usize),
+    /// A project's disruptions: blockades, suspensions, closure.
+    Disruption(usize),
+    /// Output variability of every project.
+    Variability,
+    /// Whether payments are made, and random (log-normal) amounts.
+    Payment,
+    /// Winners of competitive funds.
+    Allocation,
+    /// Own-revenue growth of every municipality.
+    Growth,
+}
+
+/// The seed of each group's streams. Normally one seed for all; for a pick-freeze estimate
+/// of a group's share of variance, the group keeps the seed and every other group draws
+/// from another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seeds {
+    base: u64,
+    frozen: Option<(Group, u64)>,
+}
+
+impl Seeds {
+    pub fn new(seed: u64) -> Seeds {
+        Seeds {
+            base: seed,
+            frozen: None,
+        }
+    }
+
+    /// `group` keeps `seed`; every other group uses `other`.
+    pub fn freezing(seed: u64, group: Group, other: u64) -> Seeds {
+        Seeds {
+            base: seed,
+            frozen: Some((group, other)),
+        }
+    }
+
+    #[inline]
+    pub fn of(&self, group: Group) -> u64 {
+        match self.frozen {
+            Some((g, other)) if g != group => other,
+            _ => self.base,
+        }
+    }
+}
+
 /// One keyed stream.
 pub struct Stream(ChaCha8Rng);
 

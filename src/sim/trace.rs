@@ -56,7 +56,7 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
         lanes: 1,
         width,
     };
-    simulate_block(&p, seed, &blk, &mut w, &mut acc)?;
+    simulate_block(&p, &rng::Seeds::new(seed), &blk, &mut w, &mut acc)?;
     let t_n = model.years;
     let col = |a: &Array3<f64>, e: usize| (0..t_n).map(|t| a[[e, t, 0]]).collect::<Vec<f64>>();
     let kept = w.kept.as_ref().expect("kept");

@@ -10,6 +10,7 @@ mod history;
 mod invalid;
 mod output;
 mod scenarios;
+mod sensitivity;
 mod statistics;
 
 use std::path::{Path, PathBuf};
