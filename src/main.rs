@@ -237,12 +237,13 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     drop(sender);
     let prov = aimak::report::Provenance::new(&results, &scenario.baseline.name, &scenario.sha256);
-    let (frames, mut files) =
+    let (mut frames, mut files) =
         aimak::report::write_tables(&results, &prov, staging.dir()).map_err(|e| runtime(&e))?;
     if let Some(w) = writer {
         let rows = w.finish().map_err(|e| runtime(&e))?;
         files.push((aimak::report::kept::FILE.to_string(), rows));
     }
+
     let shares = if args.sensitivity {
         let s = aimak::sim::sensitivity::sobol(&scenario.baseline, &settings)
             .map_err(|e| runtime(&e))?;
@@ -250,6 +251,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         aimak::report::write_parquet(&mut df, &staging.dir().join("sensitivity.parquet"), &prov)
             .map_err(|e| runtime(&e))?;
         files.push(("sensitivity.parquet".to_string(), df.height()));
+        frames.push(("sensitivity.parquet", df));
         Some(s)
     } else {
         None

@@ -159,6 +159,23 @@ pub struct BudgetLineChart {
     pub safe_90: Vec<f64>,
 }
 
+/// Shares of variance by group of inputs, largest first (a tornado).
+#[derive(Debug, Clone)]
+pub struct TornadoChart {
+    pub title: String,
+    /// (group label, share 0..1, standard error)
+    pub items: Vec<(String, f64, f64)>,
+}
+
+/// Shares of variance of the largest groups, year by year.
+#[derive(Debug, Clone)]
+pub struct AttributionChart {
+    pub title: String,
+    pub years: Vec<i32>,
+    /// (group label, share 0..1 per year)
+    pub series: Vec<(String, Vec<f64>)>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Chart {
     Fan(FanChart),
@@ -171,6 +188,8 @@ pub enum Chart {
     /// Physical output of a project (its unit in `FanChart::unit`).
     ProjectOutput(FanChart),
     BudgetLine(BudgetLineChart),
+    Tornado(TornadoChart),
+    Attribution(AttributionChart),
 }
 
 impl Chart {
@@ -184,6 +203,8 @@ impl Chart {
             Chart::VariantDiff(c) => &c.title,
             Chart::ProjectStates(c) => &c.title,
             Chart::BudgetLine(c) => &c.title,
+            Chart::Tornado(c) => &c.title,
+            Chart::Attribution(c) => &c.title,
         }
     }
 }
@@ -498,6 +519,33 @@ fn check_years(title: &str, years: &[i32]) -> Result<(), ChartError> {
 
 fn validate(chart: &Chart) -> Result<(), ChartError> {
     match chart {
+        Chart::Tornado(c) => {
+            if c.items.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            if c.items
+                .iter()
+                .any(|(_, s, e)| !s.is_finite() || !e.is_finite())
+            {
+                return Err(invalid(&c.title, "a share or its error is not finite"));
+            }
+            Ok(())
+        }
+        Chart::Attribution(c) => {
+            check_years(&c.title, &c.years)?;
+            if c.series.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            for (name, v) in &c.series {
+                if v.len() != c.years.len() {
+                    return Err(invalid(
+                        &c.title,
+                        format!("\"{name}\" needs one value per year"),
+                    ));
+                }
+            }
+            Ok(())
+        }
         Chart::BudgetLine(c) => {
             check_years(&c.title, &c.years)?;
             for (name, v) in [

@@ -18,6 +18,8 @@ pub struct Tables {
     pub projects: DataFrame,
     pub compare: DataFrame,
     pub budget_line: DataFrame,
+    /// With `--sensitivity` only.
+    pub sensitivity: Option<DataFrame>,
 }
 
 impl Tables {
@@ -36,6 +38,11 @@ impl Tables {
             projects: read("projects.parquet")?,
             compare: read("compare.parquet")?,
             budget_line: read("budget_line.parquet")?,
+            sensitivity: if dir.join("sensitivity.parquet").exists() {
+                Some(read("sensitivity.parquet")?)
+            } else {
+                None
+            },
         })
     }
 
@@ -55,6 +62,10 @@ impl Tables {
             projects: get("projects.parquet"),
             compare: get("compare.parquet"),
             budget_line: get("budget_line.parquet"),
+            sensitivity: frames
+                .iter()
+                .find(|(n, _)| *n == "sensitivity.parquet")
+                .map(|(_, d)| d.clone()),
         }
     }
 }
@@ -440,7 +451,106 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
             ));
         }
     }
+    if let Some(sens) = &tables.sensitivity {
+        sensitivity_charts(sens, cat, lang, &charted, &mut out)?;
+    }
     Ok(out)
+}
+
+/// The tornado (NPV) and year-by-year attribution charts of each charted municipality.
+fn sensitivity_charts(
+    sens: &DataFrame,
+    cat: &Catalog,
+    lang: Lang,
+    charted: &[&super::catalog::Entry],
+    out: &mut Vec<(String, Chart)>,
+) -> PolarsResult<()> {
+    let (m, y, g) = (
+        strs(sens, "municipality")?,
+        years(sens)?,
+        strs(sens, "group")?,
+    );
+    let (share, se) = (f64s(sens, "share")?, f64s(sens, "se")?);
+    let code = lang.code();
+    for muni in charted {
+        let rows: Vec<usize> = (0..sens.height()).filter(|i| m[*i] == muni.id).collect();
+        let mut npv: Vec<(String, String, f64, f64)> = rows
+            .iter()
+            .filter(|i| y[**i].is_none() && share[**i].is_finite())
+            .map(|i| {
+                (
+                    g[*i].clone(),
+                    group_label(cat, &g[*i], lang),
+                    share[*i],
+                    se[*i],
+                )
+            })
+            .collect();
+        if npv.is_empty() {
+            continue;
+        }
+        npv.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+        let name = muni.name_in(code);
+        out.push((
+            format!("baseline/drivers-{}", muni.id),
+            Chart::Tornado(TornadoChart {
+                title: format!("{} — {name}", t(lang, Key::TitleTornado)),
+                items: npv
+                    .iter()
+                    .map(|(_, l, s, e)| (l.clone(), *s, if e.is_finite() { *e } else { 0.0 }))
+                    .collect(),
+            }),
+        ));
+        let mut years_all: Vec<i32> = rows.iter().filter_map(|i| y[*i]).collect();
+        years_all.sort();
+        years_all.dedup();
+        let series = npv
+            .iter()
+            .take(6)
+            .map(|(group, label, _, _)| {
+                let v = years_all
+                    .iter()
+                    .map(|yr| {
+                        rows.iter()
+                            .find(|i| y[**i] == Some(*yr) && g[**i] == *group)
+                            .map_or(f64::NAN, |i| share[*i])
+                    })
+                    .collect();
+                (label.clone(), v)
+            })
+            .collect();
+        out.push((
+            format!("baseline/drivers-by-year-{}", muni.id),
+            Chart::Attribution(AttributionChart {
+                title: format!("{} — {name}", t(lang, Key::TitleAttribution)),
+                years: years_all,
+                series,
+            }),
+        ));
+    }
+    Ok(())
+}
+
+/// A group of inputs in words: `driver:gold` is "gold", `start:x` is "<project x>: start".
+fn group_label(cat: &Catalog, group: &str, lang: Lang) -> String {
+    let project = |id: &str| {
+        cat.projects
+            .iter()
+            .find(|p| p.id == id)
+            .map_or(id.to_string(), |p| p.name_in(lang.code()).to_string())
+    };
+    match group.split_once(':') {
+        Some(("driver", id)) => id.to_string(),
+        Some(("start", id)) => format!("{}: {}", project(id), t(lang, Key::GroupStart)),
+        Some(("disruptions", id)) => format!("{}: {}", project(id), t(lang, Key::GroupDisruptions)),
+        _ => match group {
+            "output variability" => t(lang, Key::GroupVariability).to_string(),
+            "payments" => t(lang, Key::GroupPayments).to_string(),
+            "fund allocation" => t(lang, Key::GroupAllocation).to_string(),
+            "own-revenue growth" => t(lang, Key::GroupGrowth).to_string(),
+            other => other.to_string(),
+        },
+    }
 }
 
 /// A stream's label: the instrument's label, the fund's name, or "community: ..." in `lang`.

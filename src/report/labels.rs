@@ -56,6 +56,17 @@ pub enum Key {
     Safe90,
     Safe75,
     TitleBudgetLine,
+    // What drives the uncertainty.
+    ShareOfVariance,
+    StandardError,
+    TitleTornado,
+    TitleAttribution,
+    GroupStart,
+    GroupDisruptions,
+    GroupVariability,
+    GroupPayments,
+    GroupAllocation,
+    GroupGrowth,
     // Development funds, named by level when the scenario gives no name.
     DistrictFund,
     OblastFund,
@@ -76,7 +87,7 @@ pub enum Key {
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
-    pub const ALL: [Key; 50] = [
+    pub const ALL: [Key; 60] = [
         Key::Year,
         Key::Som,
         Key::MillionSom,
@@ -116,6 +127,16 @@ impl Key {
         Key::Safe90,
         Key::Safe75,
         Key::TitleBudgetLine,
+        Key::ShareOfVariance,
+        Key::StandardError,
+        Key::TitleTornado,
+        Key::TitleAttribution,
+        Key::GroupStart,
+        Key::GroupDisruptions,
+        Key::GroupVariability,
+        Key::GroupPayments,
+        Key::GroupAllocation,
+        Key::GroupGrowth,
         Key::Seed,
         Key::Paths,
         Key::Scenario,
@@ -230,6 +251,44 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Project money the budget can count on",
             "На какие доходы от проекта бюджет может рассчитывать",
             "Бюджет долбоордон кандай кирешеге ишене алат",
+        ],
+        Key::ShareOfVariance => ["share of variance", "доля дисперсии", "дисперсиянын үлүшү"],
+        Key::StandardError => [
+            "± standard error",
+            "± стандартная ошибка",
+            "± стандарттык ката",
+        ],
+        Key::TitleTornado => [
+            "What drives the uncertainty of project money",
+            "От чего зависит неопределённость доходов от проекта",
+            "Долбоордон түшүүлөрдүн белгисиздиги эмнеден көз каранды",
+        ],
+        Key::TitleAttribution => [
+            "What drives the uncertainty, year by year",
+            "Источники неопределённости по годам",
+            "Белгисиздиктин булактары жылдар боюнча",
+        ],
+        Key::GroupStart => ["start", "начало работы", "ишке киришүү"],
+        Key::GroupDisruptions => ["disruptions", "перебои", "үзгүлтүктөр"],
+        Key::GroupVariability => [
+            "output variability",
+            "колебания выпуска",
+            "өндүрүштүн өзгөрмөлүүлүгү",
+        ],
+        Key::GroupPayments => [
+            "payments made or not",
+            "выплаты (будут ли)",
+            "төлөмдөр (болобу)",
+        ],
+        Key::GroupAllocation => [
+            "fund allocation",
+            "распределение фондов",
+            "фонддорду бөлүштүрүү",
+        ],
+        Key::GroupGrowth => [
+            "own-revenue growth",
+            "рост собственных доходов",
+            "өз кирешелеринин өсүшү",
         ],
         Key::DistrictFund => [
             "District development fund",

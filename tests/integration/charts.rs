@@ -121,3 +121,40 @@ fn chart_refuses_a_folder_that_is_not_a_run() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("manifest.json"));
 }
+
+#[test]
+fn sensitivity_runs_draw_tornado_and_attribution_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = aimak(&[
+        "run",
+        "--paths",
+        "512",
+        "--sensitivity",
+        "--variant",
+        "baseline",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("What drives the uncertainty"));
+    assert!(out.join("sensitivity.parquet").exists());
+    let first = files(&out.join("charts"));
+    for kind in [
+        "baseline/drivers-kok-serek.png",
+        "baseline/drivers-by-year-kok-serek.svg",
+    ] {
+        assert!(first.contains_key(kind), "missing {kind}");
+    }
+    assert_eq!(
+        aimak(&["chart", out.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let second = files(&out.join("charts"));
+    assert!(first == second, "redrawn charts differ");
+}

@@ -8,9 +8,9 @@ use super::canvas::{
 };
 use super::{
     band_polygons, heat_color, labelled_years, nice_ticks, sort_npv, stack, stack_order,
-    state_stack, year_label_step, Band, BudgetChart, BudgetLineChart, Chart, ChartError, ChartMeta,
-    CompositionChart, FanChart, MoneyUnit, NpvComparison, ProjectStatesChart, ShortfallHeatmap,
-    VariantDiffChart,
+    state_stack, year_label_step, AttributionChart, Band, BudgetChart, BudgetLineChart, Chart,
+    ChartError, ChartMeta, CompositionChart, FanChart, MoneyUnit, NpvComparison,
+    ProjectStatesChart, ShortfallHeatmap, TornadoChart, VariantDiffChart,
 };
 use crate::cli::Lang;
 use crate::report::labels::{band_legend, fmt_number, fmt_percent, money_decimals, t, Key};
@@ -51,6 +51,8 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::VariantDiff(d) => variant_diff(c, d),
         Chart::ProjectStates(s) => states(c, s),
         Chart::BudgetLine(b) => budget_line(c, b),
+        Chart::Tornado(k) => tornado(c, k),
+        Chart::Attribution(a) => attribution(c, a),
     }?;
     footer(c, &meta.footer)
 }
@@ -430,6 +432,162 @@ fn budget_line<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetLineChart) -> Res 
     c.line(&pts(&median), MEDIAN, MEAN_W)?;
     c.dashed(&pts(&s75), BAND_INNER, MEDIAN_W, SAFE_75_DASH)?;
     c.line(&pts(&s90), SAFE_90, SAFE_90_W)?;
+    zero_line(c, f, &y, &ticks)?;
+    year_labels(c, f, &x, &ch.years)
+}
+
+// ---------------------------------------------------------------------------------------
+// What drives the uncertainty: a tornado of shares of variance, and shares over the years.
+
+fn tornado<DB: DrawingBackend>(c: &Canvas<DB>, ch: &TornadoChart) -> Res {
+    let lang = c.lang;
+    let mut items = ch.items.clone();
+    items.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let top = header(c, &ch.title, None)?;
+    let legend = vec![
+        item(Swatch::Fill(BAND_INNER), t(lang, Key::ShareOfVariance)),
+        item(Swatch::Whisker(MEDIAN), t(lang, Key::StandardError)),
+    ];
+    let leg_bottom = c.legend_rows(&legend, MARGIN_L, PAGE_W - MARGIN_R, top)?;
+    let plot_top = leg_bottom + 24.0;
+    let plot_bottom = PLOT_BOTTOM - 34.0;
+    let n = items.len();
+    let row_h = ((plot_bottom - plot_top) / n as f64).min(90.0);
+    let names: Vec<String> = items.iter().map(|i| i.0.clone()).collect();
+    let (lines, name_size, name_w) = name_column(c, &names, row_h);
+    let hi = items
+        .iter()
+        .map(|i| (i.1 + i.2) * 100.0)
+        .fold(10.0, f64::max)
+        .min(110.0);
+    let ticks = Ticks::new(lang, 0.0, hi, 6);
+    let f = Frame {
+        l: MARGIN_L + name_w + 28.0,
+        t: plot_top,
+        r: PAGE_W - MARGIN_R - 90.0,
+        b: plot_top + row_h * n as f64,
+    };
+    let x = Lin {
+        d0: ticks.lo(),
+        d1: ticks.hi(),
+        p0: f.l,
+        p1: f.r,
+    };
+    for v in &ticks.values {
+        let px = x.map(*v);
+        c.line(&[(px, f.t), (px, f.b)], GRID, 1.5)?;
+    }
+    let value_size = (row_h * 0.4).clamp(14.0, 24.0);
+    for (k, (_, share, se)) in items.iter().enumerate() {
+        let cy = f.t + (k as f64 + 0.5) * row_h;
+        draw_name(c, &lines[k], f.l - 22.0, cy, name_size)?;
+        let (s, e) = (share.max(0.0) * 100.0, se * 100.0);
+        let h = row_h * 0.32;
+        c.rect(x.map(0.0), cy - h, x.map(s), cy + h, BAND_INNER)?;
+        let (a, b) = (x.map((s - e).max(0.0)), x.map(s + e));
+        c.line(&[(a, cy), (b, cy)], MEDIAN, 3.0)?;
+        c.line(&[(a, cy - h / 2.0), (a, cy + h / 2.0)], MEDIAN, 2.0)?;
+        c.line(&[(b, cy - h / 2.0), (b, cy + h / 2.0)], MEDIAN, 2.0)?;
+        c.text(
+            &fmt_percent(lang, *share, 0),
+            b + 14.0,
+            cy + value_size * 0.33,
+            value_size,
+            true,
+            MEDIAN,
+            Align::Left,
+        )?;
+    }
+    c.line(&[(f.l, f.b), (f.r, f.b)], AXIS, 2.0)?;
+    for (v, label) in ticks.values.iter().zip(&ticks.labels) {
+        let px = x.map(*v);
+        c.line(&[(px, f.b), (px, f.b + 9.0)], AXIS, 2.0)?;
+        c.text(label, px, f.b + 38.0, AXIS_SIZE, false, INK, Align::Center)?;
+    }
+    c.text(
+        &format!("{}, %", t(lang, Key::ShareOfVariance)),
+        (f.l + f.r) / 2.0,
+        f.b + 76.0,
+        AXIS_SIZE,
+        false,
+        INK_SOFT,
+        Align::Center,
+    )
+}
+
+/// Line colours that stay apart in grey: dark to light, with dashes for the lighter ones.
+const SERIES: [(u32, Option<&[f64]>); 6] = [
+    (0x08306b, None),
+    (0x238b45, None),
+    (0xcb181d, Some(&[22.0, 10.0])),
+    (0x6a51a3, Some(&[8.0, 8.0])),
+    (0xd94801, Some(&[30.0, 9.0, 7.0, 9.0])),
+    (0x525252, Some(&[4.0, 6.0])),
+];
+
+fn attribution<DB: DrawingBackend>(c: &Canvas<DB>, ch: &AttributionChart) -> Res {
+    let lang = c.lang;
+    let top = header(c, &ch.title, None)?;
+    let series: Vec<&(String, Vec<f64>)> = ch.series.iter().take(SERIES.len()).collect();
+    let legend: Vec<LegendItem> = series
+        .iter()
+        .zip(SERIES)
+        .map(|((name, _), (color, dash))| {
+            item(
+                Swatch::Line {
+                    color: Rgb::hex(color),
+                    width: MEAN_W,
+                    dash,
+                },
+                name.clone(),
+            )
+        })
+        .collect();
+    let leg_bottom = c.legend_rows(&legend, MARGIN_L, PAGE_W - MARGIN_R, top)?;
+    let plot_top = leg_bottom + 58.0;
+    let ticks = Ticks::new(lang, 0.0, 100.0, 6);
+    let f = Frame {
+        l: MARGIN_L + ticks.width(c) + 18.0,
+        t: plot_top,
+        r: PAGE_W - MARGIN_R,
+        b: PLOT_BOTTOM,
+    };
+    axis_header(
+        c,
+        &format!("{}, %", t(lang, Key::ShareOfVariance)),
+        plot_top,
+        PAGE_W - MARGIN_L - MARGIN_R,
+    )?;
+    let x = year_scale(&ch.years, f, 0.4);
+    let y = Lin {
+        d0: ticks.lo(),
+        d1: ticks.hi(),
+        p0: f.b,
+        p1: f.t,
+    };
+    y_grid(c, f, &y, &ticks)?;
+    for ((_, v), (color, dash)) in series.iter().zip(SERIES) {
+        // Years without variance have no share: the line breaks there.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let flush = |run: &mut Vec<(f64, f64)>| -> Res {
+            if run.len() > 1 {
+                match dash {
+                    None => c.line(run, Rgb::hex(color), MEAN_W)?,
+                    Some(d) => c.dashed(run, Rgb::hex(color), MEAN_W, d)?,
+                }
+            }
+            run.clear();
+            Ok(())
+        };
+        for (yr, s) in ch.years.iter().zip(v.iter()) {
+            if s.is_finite() {
+                run.push((x.map(*yr as f64), y.map((s * 100.0).clamp(0.0, 100.0))));
+            } else {
+                flush(&mut run)?;
+            }
+        }
+        flush(&mut run)?;
+    }
     zero_line(c, f, &y, &ticks)?;
     year_labels(c, f, &x, &ch.years)
 }
