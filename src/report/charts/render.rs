@@ -185,6 +185,33 @@ impl Ticks {
 
 /// Horizontal grid lines with labels left of the plot; a darker line at zero when the axis
 /// spans negative values.
+/// The plot area of a chart with years across, below `plot_top`: y ticks and grid, the
+/// y-axis caption above it; returns the frame and both scales.
+fn year_plot<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot_top: f64,
+    ticks: &Ticks,
+    caption: &str,
+    years: &[i32],
+) -> Result<(Frame, Lin, Lin), ChartError> {
+    let f = Frame {
+        l: MARGIN_L + ticks.width(c) + 18.0,
+        t: plot_top,
+        r: PAGE_W - MARGIN_R,
+        b: PLOT_BOTTOM,
+    };
+    axis_header(c, caption, plot_top, PAGE_W - MARGIN_L - MARGIN_R)?;
+    let x = year_scale(years, f, 0.4);
+    let y = Lin {
+        d0: ticks.lo(),
+        d1: ticks.hi(),
+        p0: f.b,
+        p1: f.t,
+    };
+    y_grid(c, f, &y, ticks)?;
+    Ok((f, x, y))
+}
+
 fn y_grid<DB: DrawingBackend>(c: &Canvas<DB>, f: Frame, y: &Lin, ticks: &Ticks) -> Res {
     for (v, label) in ticks.values.iter().zip(&ticks.labels) {
         let py = y.map(*v);
@@ -349,22 +376,8 @@ fn fan<DB: DrawingBackend>(c: &Canvas<DB>, ch: &FanChart) -> Res {
     let lo = bands.iter().map(|b| b.p05.min(b.mean)).fold(0.0, f64::min);
     let hi = bands.iter().map(|b| b.p95.max(b.mean)).fold(0.0, f64::max);
     let ticks = Ticks::new(lang, lo, hi, 6);
-    let f = Frame {
-        l: MARGIN_L + ticks.width(c) + 18.0,
-        t: plot_top,
-        r: PAGE_W - MARGIN_R,
-        b: PLOT_BOTTOM,
-    };
-    axis_header(c, &unit, plot_top, PAGE_W - MARGIN_L - MARGIN_R)?;
     let years: Vec<i32> = bands.iter().map(|b| b.year).collect();
-    let x = year_scale(&years, f, 0.4);
-    let y = Lin {
-        d0: ticks.lo(),
-        d1: ticks.hi(),
-        p0: f.b,
-        p1: f.t,
-    };
-    y_grid(c, f, &y, &ticks)?;
+    let (f, x, y) = year_plot(c, plot_top, &ticks, &unit, &years)?;
     draw_fan(c, &x, &y, &bands)?;
     zero_line(c, f, &y, &ticks)?;
     year_labels(c, f, &x, &years)
@@ -402,26 +415,7 @@ fn budget_line<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetLineChart) -> Res 
     let lo = all.clone().copied().fold(0.0, f64::min);
     let hi = all.copied().fold(0.0, f64::max);
     let ticks = Ticks::new(lang, lo, hi, 6);
-    let f = Frame {
-        l: MARGIN_L + ticks.width(c) + 18.0,
-        t: plot_top,
-        r: PAGE_W - MARGIN_R,
-        b: PLOT_BOTTOM,
-    };
-    axis_header(
-        c,
-        t(lang, Key::MillionSom),
-        plot_top,
-        PAGE_W - MARGIN_L - MARGIN_R,
-    )?;
-    let x = year_scale(&ch.years, f, 0.4);
-    let y = Lin {
-        d0: ticks.lo(),
-        d1: ticks.hi(),
-        p0: f.b,
-        p1: f.t,
-    };
-    y_grid(c, f, &y, &ticks)?;
+    let (f, x, y) = year_plot(c, plot_top, &ticks, t(lang, Key::MillionSom), &ch.years)?;
     let pts = |v: &[f64]| -> Vec<(f64, f64)> {
         ch.years
             .iter()
@@ -546,26 +540,8 @@ fn attribution<DB: DrawingBackend>(c: &Canvas<DB>, ch: &AttributionChart) -> Res
     let leg_bottom = c.legend_rows(&legend, MARGIN_L, PAGE_W - MARGIN_R, top)?;
     let plot_top = leg_bottom + 58.0;
     let ticks = Ticks::new(lang, 0.0, 100.0, 6);
-    let f = Frame {
-        l: MARGIN_L + ticks.width(c) + 18.0,
-        t: plot_top,
-        r: PAGE_W - MARGIN_R,
-        b: PLOT_BOTTOM,
-    };
-    axis_header(
-        c,
-        &format!("{}, %", t(lang, Key::ShareOfVariance)),
-        plot_top,
-        PAGE_W - MARGIN_L - MARGIN_R,
-    )?;
-    let x = year_scale(&ch.years, f, 0.4);
-    let y = Lin {
-        d0: ticks.lo(),
-        d1: ticks.hi(),
-        p0: f.b,
-        p1: f.t,
-    };
-    y_grid(c, f, &y, &ticks)?;
+    let caption = format!("{}, %", t(lang, Key::ShareOfVariance));
+    let (f, x, y) = year_plot(c, plot_top, &ticks, &caption, &ch.years)?;
     for ((_, v), (color, dash)) in series.iter().zip(SERIES) {
         // Years without variance have no share: the line breaks there.
         let mut run: Vec<(f64, f64)> = Vec::new();
