@@ -492,6 +492,18 @@ fn tornado<DB: DrawingBackend>(c: &Canvas<DB>, ch: &TornadoChart) -> Res {
             Align::Left,
         )?;
     }
+    let caption = format!("{}, %", t(lang, Key::ShareOfVariance));
+    bottom_axis(c, f, &x, &ticks, &caption)
+}
+
+/// The value axis under a chart of horizontal rows: line, ticks, labels and caption.
+fn bottom_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    f: Frame,
+    x: &Lin,
+    ticks: &Ticks,
+    caption: &str,
+) -> Res {
     c.line(&[(f.l, f.b), (f.r, f.b)], AXIS, 2.0)?;
     for (v, label) in ticks.values.iter().zip(&ticks.labels) {
         let px = x.map(*v);
@@ -499,7 +511,7 @@ fn tornado<DB: DrawingBackend>(c: &Canvas<DB>, ch: &TornadoChart) -> Res {
         c.text(label, px, f.b + 38.0, AXIS_SIZE, false, INK, Align::Center)?;
     }
     c.text(
-        &format!("{}, %", t(lang, Key::ShareOfVariance)),
+        caption,
         (f.l + f.r) / 2.0,
         f.b + 76.0,
         AXIS_SIZE,
@@ -1178,26 +1190,12 @@ fn npv<DB: DrawingBackend>(c: &Canvas<DB>, ch: &NpvComparison) -> Res {
             Align::Left,
         )?;
     }
-    c.line(&[(f.l, f.b), (f.r, f.b)], AXIS, 2.0)?;
-    for (v, label) in ticks.values.iter().zip(&ticks.labels) {
-        let px = x.map(*v);
-        c.line(&[(px, f.b), (px, f.b + 9.0)], AXIS, 2.0)?;
-        c.text(label, px, f.b + 38.0, AXIS_SIZE, false, INK, Align::Center)?;
-    }
     let caption = format!(
         "{}, {}",
         t(lang, Key::PresentValue),
         t(lang, Key::MillionSom)
     );
-    c.text(
-        &caption,
-        (f.l + f.r) / 2.0,
-        f.b + 76.0,
-        AXIS_SIZE,
-        false,
-        INK_SOFT,
-        Align::Center,
-    )
+    bottom_axis(c, f, &x, &ticks, &caption)
 }
 
 // ---------------------------------------------------------------------------------------
