@@ -1,7 +1,7 @@
 //! Charts of a real run: every chart kind is drawn, every PNG is a 1600x900 PNG and every SVG
 //! an SVG document, and `aimak chart` redraws exactly what the run drew.
 
-use super::aimak;
+use super::{aimak, aimak_ok};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn a_run_draws_every_chart_kind_and_chart_redraws_them_identically() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let o = aimak(&[
+    aimak_ok(&[
         "run",
         "--paths",
         "256",
@@ -36,12 +36,6 @@ fn a_run_draws_every_chart_kind_and_chart_redraws_them_identically() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     let first = files(&out.join("charts"));
     for kind in [
         "baseline/project-money-kok-serek",
@@ -83,13 +77,7 @@ fn a_run_draws_every_chart_kind_and_chart_redraws_them_identically() {
     assert!(svg.contains("Кок-Серек"), "the Russian name of Kok-Serek");
     assert!(svg.contains("млн сом"));
 
-    let again = aimak(&["chart", out.to_str().unwrap(), "--lang", "ru"]);
-    assert_eq!(
-        again.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&again.stderr)
-    );
+    aimak_ok(&["chart", out.to_str().unwrap(), "--lang", "ru"]);
     let second = files(&out.join("charts"));
     assert_eq!(
         first.keys().collect::<Vec<_>>(),
@@ -126,7 +114,7 @@ fn chart_refuses_a_folder_that_is_not_a_run() {
 fn sensitivity_runs_draw_tornado_and_attribution_charts() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let o = aimak(&[
+    let o = aimak_ok(&[
         "run",
         "--paths",
         "512",
@@ -136,12 +124,6 @@ fn sensitivity_runs_draw_tornado_and_attribution_charts() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("What drives the uncertainty"));
     assert!(out.join("sensitivity.parquet").exists());
     let first = files(&out.join("charts"));

@@ -29,6 +29,18 @@ pub fn aimak(args: &[&str]) -> Output {
         .expect("run aimak")
 }
 
+/// Runs aimak and fails the test, showing its error output, unless it exits 0.
+pub fn aimak_ok(args: &[&str]) -> Output {
+    let o = aimak(args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 /// The `.toml` files directly inside `dir`, sorted.
 pub fn toml_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
