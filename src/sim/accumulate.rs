@@ -76,6 +76,47 @@ impl Accumulators {
         }
     }
 
+    /// Second-pass accumulators that collect the values of the quantile buckets of these
+    /// (calibrated, complete) accumulators that hold too many paths; `None` if none do.
+    pub(super) fn refinement(&self) -> Option<Accumulators> {
+        let cells: Vec<Cell> = self.cells.iter().map(Cell::refinement).collect();
+        let diff: Vec<Cell> = self.diff.iter().map(Cell::refinement).collect();
+        if !cells.iter().chain(&diff).any(Cell::collects) {
+            return None;
+        }
+        Some(Accumulators {
+            cells,
+            diff,
+            means: vec![Moments::default(); self.means.len()],
+            states: vec![0; self.states.len()],
+            better: vec![0; self.better.len()],
+            paths: 0,
+        })
+    }
+
+    /// Second-pass accumulators that collect nothing.
+    pub(super) fn skipping(&self) -> Accumulators {
+        let skip = |c: &Vec<Cell>| vec![Cell::skip(); c.len()];
+        Accumulators {
+            cells: skip(&self.cells),
+            diff: skip(&self.diff),
+            means: vec![Moments::default(); self.means.len()],
+            states: vec![0; self.states.len()],
+            better: vec![0; self.better.len()],
+            paths: 0,
+        }
+    }
+
+    /// Takes the values a second pass collected (from [`Accumulators::refinement`]).
+    pub(super) fn absorb(&mut self, second: Accumulators) {
+        for (a, b) in self.cells.iter_mut().zip(second.cells) {
+            a.absorb(b);
+        }
+        for (a, b) in self.diff.iter_mut().zip(second.diff) {
+            a.absorb(b);
+        }
+    }
+
     pub fn merge(&mut self, o: &Accumulators) {
         for (a, b) in self.cells.iter_mut().zip(&o.cells) {
             a.merge(b);

@@ -157,19 +157,49 @@ pub fn run(
         done: &done,
         n_blocks,
     };
+    let exact = |v: usize| {
+        let p = &prepared[v];
+        Accumulators::new(&p.plan, p.compare.as_ref(), None)
+    };
     let merged = match mode {
-        QuantileMode::Exact => pass.run(&pool, 0..n_blocks, None, None)?,
+        QuantileMode::Exact => pass.run(&pool, 0..n_blocks, &exact, None)?,
         QuantileMode::Calibrated => {
             // Pilot: the first blocks with every value kept; their exact distribution places
             // the histogram edges of every cell. They are then counted like all other paths.
-            let pilot = pass.run(&pool, 0..pilot_blocks, None, None)?;
+            let pilot = pass.run(&pool, 0..pilot_blocks, &exact, None)?;
             let edges: Vec<Edges> = pilot.iter().map(Accumulators::edges).collect();
             let start: Vec<Accumulators> = pilot
                 .into_iter()
                 .zip(&edges)
                 .map(|(a, e)| a.into_calibrated(e))
                 .collect();
-            pass.run(&pool, pilot_blocks..n_blocks, Some(&edges), Some(start))?
+            let calibrated = |v: usize| {
+                let p = &prepared[v];
+                Accumulators::new(&p.plan, p.compare.as_ref(), Some(&edges[v]))
+            };
+            let mut merged = pass.run(&pool, pilot_blocks..n_blocks, &calibrated, Some(start))?;
+            // Second pass, only if needed: the few quantile buckets that hold too many paths
+            // (a cluster narrower than the pilot could see) collect their values exactly.
+            let second: Vec<Option<Accumulators>> =
+                merged.iter().map(Accumulators::refinement).collect();
+            if second.iter().any(Option::is_some) {
+                let templates: Vec<Accumulators> = second
+                    .into_iter()
+                    .zip(&merged)
+                    .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
+                    .collect();
+                let collect = |v: usize| templates[v].clone();
+                let again = Pass {
+                    keep: None,
+                    n_blocks: 2 * n_blocks,
+                    ..pass
+                };
+                let collected = again.run(&pool, 0..n_blocks, &collect, None)?;
+                for (m, c) in merged.iter_mut().zip(collected) {
+                    m.absorb(c);
+                }
+            }
+            merged
         }
     };
     let mut out = Vec::new();
@@ -192,6 +222,7 @@ pub fn run(
 }
 
 /// One pass of workers over a range of blocks.
+#[derive(Clone, Copy)]
 struct Pass<'a> {
     prepared: &'a [Prepared<'a>],
     settings: &'a Settings,
@@ -210,7 +241,7 @@ impl Pass<'_> {
         &self,
         pool: &rayon::ThreadPool,
         blocks: std::ops::Range<usize>,
-        edges: Option<&[Edges]>,
+        fresh: &(dyn Fn(usize) -> Accumulators + Sync),
         start: Option<Vec<Accumulators>>,
     ) -> Result<Vec<Accumulators>, SimError> {
         let prepared = self.prepared;
@@ -232,15 +263,8 @@ impl Pass<'_> {
             } else {
                 None
             };
-            let mut accs: Vec<Accumulators> = first.unwrap_or_else(|| {
-                prepared
-                    .iter()
-                    .enumerate()
-                    .map(|(v, p)| {
-                        Accumulators::new(&p.plan, p.compare.as_ref(), edges.map(|e| &e[v]))
-                    })
-                    .collect()
-            });
+            let mut accs: Vec<Accumulators> =
+                first.unwrap_or_else(|| (0..prepared.len()).map(fresh).collect());
             loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 if k >= blocks.end {

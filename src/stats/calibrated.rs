@@ -7,6 +7,10 @@
 //! reported exactly), and each open interval between edges is cut into [`SUBS`] equal
 //! sub-buckets. Values outside the pilot's range go to a log-linear [`Sketch`]. Counts are
 //! integers, so merging is exact and the result is the same bits however paths are split.
+//!
+//! A bucket that holds a needed order statistic and too many paths (a cluster narrower than
+//! the pilot could see) can be made exact: a second pass collects the values that fall in it
+//! ([`bucket_id`]) and [`Calibrated::set_exact`] takes them, sorted.
 
 use super::quantile::{from_order_stats, Sketch};
 use std::sync::Arc;
@@ -77,6 +81,50 @@ fn at_position(a: f64, b: f64, t: f64) -> f64 {
     }
 }
 
+/// Where a value goes in a histogram with these edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Below,
+    Above,
+    /// Equal to edge `i`.
+    Edge(usize),
+    /// Sub-bucket `i` (of all intervals, in order).
+    Sub(usize),
+}
+
+impl Slot {
+    /// A number for each slot of a histogram with `m` edges.
+    fn id(self, m: usize) -> u32 {
+        match self {
+            Slot::Below => 0,
+            Slot::Above => 1,
+            Slot::Edge(i) => (2 + i) as u32,
+            Slot::Sub(i) => (2 + m + i) as u32,
+        }
+    }
+}
+
+#[inline]
+fn locate(e: &[f64], x: f64) -> Slot {
+    let p = e.partition_point(|v| *v <= x);
+    if p == 0 {
+        Slot::Below
+    } else if e[p - 1] == x {
+        Slot::Edge(p - 1)
+    } else if p == e.len() {
+        Slot::Above
+    } else {
+        let k = (position(e[p - 1], e[p], x) * SUBS as f64) as usize;
+        Slot::Sub((p - 1) * SUBS + k.min(SUBS - 1))
+    }
+}
+
+/// The bucket of `x` in a histogram with `edges`, as numbered by [`Calibrated::refine_targets`].
+#[inline]
+pub fn bucket_id(edges: &[f64], x: f64) -> u32 {
+    locate(edges, x).id(edges.len())
+}
+
 #[derive(Debug, Clone)]
 pub struct Calibrated {
     edges: Arc<[f64]>,
@@ -91,12 +139,17 @@ pub struct Calibrated {
     tails: Sketch,
     /// How many of the tail values are below the first edge.
     below: u64,
+    /// Buckets whose values were collected in a second pass: (bucket id, sorted values).
+    exact: Vec<(u32, Vec<f64>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Located {
     value: f64,
     share: f64,
+    /// The bucket (as [`Slot::id`]) and the rank of the value within it.
+    bucket: u32,
+    rank: u64,
 }
 
 impl Calibrated {
@@ -109,23 +162,20 @@ impl Calibrated {
             edges,
             tails: Sketch::with_span(TAIL_BUCKETS),
             below: 0,
+            exact: Vec::new(),
         }
     }
 
     #[inline]
     pub fn add(&mut self, x: f64) {
-        let e = &self.edges;
-        let p = e.partition_point(|v| *v <= x);
-        if p == 0 {
-            self.tails.add(x);
-            self.below += 1;
-        } else if e[p - 1] == x {
-            self.at_edge[p - 1] += 1;
-        } else if p == e.len() {
-            self.tails.add(x);
-        } else {
-            let k = (position(e[p - 1], e[p], x) * SUBS as f64) as usize;
-            self.bump((p - 1) * SUBS + k.min(SUBS - 1), 1);
+        match locate(&self.edges, x) {
+            Slot::Below => {
+                self.tails.add(x);
+                self.below += 1;
+            }
+            Slot::Above => self.tails.add(x),
+            Slot::Edge(i) => self.at_edge[i] += 1,
+            Slot::Sub(i) => self.bump(i, 1),
         }
     }
 
@@ -169,19 +219,40 @@ impl Calibrated {
             + (0..self.sub.len()).map(|i| self.sub_count(i)).sum::<u64>()
     }
 
+    /// The estimate of the `r`-th smallest of `n` values (0-based), exact where its bucket
+    /// was collected in a second pass.
     fn order_stat(&self, r: u64, n: u64) -> Located {
+        let l = self.locate_rank(r, n);
+        match self.exact.iter().find(|(b, _)| *b == l.bucket) {
+            Some((_, v)) => Located {
+                value: v[l.rank as usize],
+                share: 0.0,
+                ..l
+            },
+            None => l,
+        }
+    }
+
+    fn locate_rank(&self, r: u64, n: u64) -> Located {
+        let m = self.edges.len();
         if r < self.below {
             let (v, share) = self.tails.order_stat(r, n);
-            return Located { value: v, share };
+            return Located {
+                value: v,
+                share,
+                bucket: Slot::Below.id(m),
+                rank: r,
+            };
         }
         let mut seen = self.below;
-        let m = self.edges.len();
         for i in 0..m {
             let c = self.at_edge[i] as u64;
             if r < seen + c {
                 return Located {
                     value: self.edges[i],
                     share: 0.0,
+                    bucket: Slot::Edge(i).id(m),
+                    rank: r - seen,
                 };
             }
             seen += c;
@@ -196,6 +267,8 @@ impl Calibrated {
                     return Located {
                         value: at_position(a, b, (k as f64 + f) / SUBS as f64),
                         share: c as f64 / n as f64,
+                        bucket: Slot::Sub(i * SUBS + k).id(m),
+                        rank: r - seen,
                     };
                 }
                 seen += c;
@@ -203,7 +276,54 @@ impl Calibrated {
         }
         // Above the last edge: the upper part of the tails.
         let (v, share) = self.tails.order_stat(r - seen + self.below, n);
-        Located { value: v, share }
+        Located {
+            value: v,
+            share,
+            bucket: Slot::Above.id(m),
+            rank: r - seen,
+        }
+    }
+
+    /// The buckets holding an order statistic that the quantiles need whose share of paths is
+    /// above `limit`: collecting their values in a second pass makes those exact.
+    pub fn refine_targets(&self, limit: f64) -> Vec<u32> {
+        let n = self.count();
+        let mut t = Vec::new();
+        from_order_stats(n, |r, n| {
+            let l = self.order_stat(r, n);
+            if l.share > limit && !t.contains(&l.bucket) {
+                t.push(l.bucket);
+            }
+            (l.value, l.share)
+        });
+        t
+    }
+
+    /// The edges, to place values in buckets in a second pass.
+    pub fn edges(&self) -> &Arc<[f64]> {
+        &self.edges
+    }
+
+    /// Takes the values of bucket `bucket` collected in a second pass. If they are not as
+    /// many as the bucket counted (which would be a defect), they are not used.
+    pub fn set_exact(&mut self, bucket: u32, mut values: Vec<f64>) {
+        if values.len() as u64 != self.bucket_count(bucket) {
+            debug_assert!(false, "bucket {bucket}: {} values collected", values.len());
+            return;
+        }
+        values.sort_unstable_by(f64::total_cmp);
+        self.exact.push((bucket, values));
+    }
+
+    fn bucket_count(&self, id: u32) -> u64 {
+        let m = self.edges.len();
+        let id = id as usize;
+        match id {
+            0 => self.below,
+            1 => self.tails.count() - self.below,
+            i if i < 2 + m => self.at_edge[i - 2] as u64,
+            i => self.sub_count(i - 2 - m),
+        }
     }
 
     /// The seven quantiles (numpy "linear" between estimated order statistics) and the
@@ -303,6 +423,49 @@ mod tests {
         }
         // The point mass at zero is exact.
         assert_eq!(q[0], 0.0);
+    }
+
+    #[test]
+    fn a_second_pass_makes_crowded_buckets_exact() {
+        // The pilot sees a uniform spread; the run then puts half its paths in a cluster far
+        // narrower than any sub-bucket, so p50's bucket holds a third of the paths.
+        let mut pilot = xorshift(512, 3);
+        pilot.sort_by(f64::total_cmp);
+        let edges = edges_from_pilot(&pilot);
+        let u = xorshift(30_000, 9);
+        let all: Vec<f64> = u
+            .iter()
+            .enumerate()
+            .map(|(i, x)| if i % 2 == 0 { 0.5 + 1e-9 * x } else { *x })
+            .collect();
+        let mut c = Calibrated::new(edges.clone());
+        all.iter().for_each(|x| c.add(*x));
+        assert!(c.quantiles().1 > 0.3);
+        let wanted = c.refine_targets(0.0025);
+        assert!(!wanted.is_empty());
+        for b in &wanted {
+            let v: Vec<f64> = all
+                .iter()
+                .copied()
+                .filter(|x| bucket_id(&edges, *x) == *b)
+                .collect();
+            c.set_exact(*b, v);
+        }
+        let (q, bound) = c.quantiles();
+        assert!(bound <= 0.0025, "bound {bound}");
+        let mut sorted = all.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(q[3], linear(&sorted, 0.5));
+        for (k, p) in PROBS.iter().enumerate() {
+            let slack = bound + 1.0 / sorted.len() as f64;
+            let lo = linear(&sorted, (p - slack).max(0.0));
+            let hi = linear(&sorted, (p + slack).min(1.0));
+            assert!(
+                q[k] >= lo && q[k] <= hi,
+                "p{p}: {} not in [{lo}, {hi}]",
+                q[k]
+            );
+        }
     }
 
     #[test]

@@ -26,10 +26,11 @@ impl QuantileMode {
         match self {
             QuantileMode::Exact => "exact: linear interpolation between order statistics (numpy 'linear')".into(),
             QuantileMode::Calibrated => format!(
-                "pilot-calibrated histogram: bucket edges at {} order statistics of the exact values of paths 0..{}, an exact count at each distinct edge and {} sub-buckets between edges (log-spaced where an interval spans more than a factor 2), a log-linear sketch beyond the pilot's range; each estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error; then numpy 'linear' interpolation between estimated order statistics",
+                "pilot-calibrated histogram: bucket edges at {} order statistics of the exact values of paths 0..{}, an exact count at each distinct edge and {} sub-buckets between edges (log-spaced where an interval spans more than a factor 2), a log-linear sketch beyond the pilot's range; each estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error; buckets holding a needed order statistic and more than {} of the paths are collected exactly in a second pass; then numpy 'linear' interpolation between estimated order statistics",
                 calibrated::INTERVALS + 1,
                 PILOT_PATHS,
-                calibrated::SUBS
+                calibrated::SUBS,
+                REFINE_ABOVE
             ),
         }
     }
@@ -49,7 +50,23 @@ pub struct Cell {
 enum Quantiles {
     Exact(Vec<f64>),
     Calibrated(Box<Calibrated>),
+    /// Second pass: collects the values of a few buckets of a calibrated cell.
+    Collect(Box<Collect>),
+    /// Second pass: nothing to collect for this cell.
+    Skip,
 }
+
+/// The values of the buckets `wanted` (ids of [`calibrated::bucket_id`]), one list each.
+#[derive(Debug, Clone)]
+struct Collect {
+    edges: Arc<[f64]>,
+    wanted: Vec<u32>,
+    values: Vec<Vec<f64>>,
+}
+
+/// Quantile buckets holding more than this share of paths are collected exactly in a second
+/// pass, so a calibrated run's stated rank error stays below it (docs/model.md asks for 0.5%).
+pub const REFINE_ABOVE: f64 = 0.0025;
 
 /// A finished cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,6 +86,14 @@ impl Cell {
         }
     }
 
+    /// A second-pass cell that collects nothing.
+    pub fn skip() -> Cell {
+        Cell {
+            moments: Moments::default(),
+            quantiles: Quantiles::Skip,
+        }
+    }
+
     pub fn calibrated(edges: Arc<[f64]>) -> Cell {
         Cell {
             moments: Moments::default(),
@@ -84,7 +109,7 @@ impl Cell {
                 v.sort_unstable_by(f64::total_cmp);
                 calibrated::edges_from_pilot(&v)
             }
-            Quantiles::Calibrated(_) => unreachable!("the pilot is exact"),
+            _ => unreachable!("the pilot is exact"),
         }
     }
 
@@ -100,12 +125,64 @@ impl Cell {
         }
     }
 
+    /// The cell that collects, in a second pass, the values of this calibrated cell's buckets
+    /// whose share of paths is above [`REFINE_ABOVE`] (`Skip` if there are none).
+    pub fn refinement(&self) -> Cell {
+        let quantiles = match &self.quantiles {
+            Quantiles::Calibrated(c) => {
+                let wanted = c.refine_targets(REFINE_ABOVE);
+                if wanted.is_empty() {
+                    Quantiles::Skip
+                } else {
+                    Quantiles::Collect(Box::new(Collect {
+                        edges: c.edges().clone(),
+                        values: vec![Vec::new(); wanted.len()],
+                        wanted,
+                    }))
+                }
+            }
+            _ => Quantiles::Skip,
+        };
+        Cell {
+            moments: Moments::default(),
+            quantiles,
+        }
+    }
+
+    /// Whether this second-pass cell collects anything.
+    pub fn collects(&self) -> bool {
+        matches!(self.quantiles, Quantiles::Collect(_))
+    }
+
+    /// Takes the values a second pass collected for this cell.
+    pub fn absorb(&mut self, collected: Cell) {
+        if let (Quantiles::Calibrated(c), Quantiles::Collect(k)) =
+            (&mut self.quantiles, collected.quantiles)
+        {
+            for (b, v) in k.wanted.into_iter().zip(k.values) {
+                c.set_exact(b, v);
+            }
+        }
+    }
+
     #[inline]
     pub fn add(&mut self, x: f64) {
-        self.moments.add(x);
         match &mut self.quantiles {
-            Quantiles::Exact(v) => v.push(x),
-            Quantiles::Calibrated(s) => s.add(x),
+            Quantiles::Exact(v) => {
+                self.moments.add(x);
+                v.push(x)
+            }
+            Quantiles::Calibrated(s) => {
+                self.moments.add(x);
+                s.add(x)
+            }
+            Quantiles::Collect(k) => {
+                let b = calibrated::bucket_id(&k.edges, x);
+                if let Some(i) = k.wanted.iter().position(|w| *w == b) {
+                    k.values[i].push(x);
+                }
+            }
+            Quantiles::Skip => {}
         }
     }
 
@@ -114,7 +191,13 @@ impl Cell {
         match (&mut self.quantiles, &o.quantiles) {
             (Quantiles::Exact(a), Quantiles::Exact(b)) => a.extend_from_slice(b),
             (Quantiles::Calibrated(a), Quantiles::Calibrated(b)) => a.merge(b),
-            _ => unreachable!("cells of one run share a mode"),
+            (Quantiles::Collect(a), Quantiles::Collect(b)) => {
+                for (x, y) in a.values.iter_mut().zip(&b.values) {
+                    x.extend_from_slice(y);
+                }
+            }
+            (Quantiles::Skip, Quantiles::Skip) => {}
+            _ => unreachable!("cells of one pass share a mode"),
         }
     }
 
@@ -123,6 +206,9 @@ impl Cell {
         let (q, rank_error) = match &mut self.quantiles {
             Quantiles::Exact(v) => (quantile::exact(v), 0.0),
             Quantiles::Calibrated(s) => s.quantiles(),
+            Quantiles::Collect(_) | Quantiles::Skip => {
+                unreachable!("second-pass cells are absorbed")
+            }
         };
         Summary {
             mean: m.mean,

@@ -348,7 +348,10 @@ impl Sketch {
 /// numpy "linear" quantiles of `n` values given an estimate of each order statistic
 /// (0-based) with the share of paths in the bucket it came from; returns the quantiles and
 /// the largest share involved, a bound on their rank error.
-pub fn from_order_stats(n: u64, order_stat: impl Fn(u64, u64) -> (f64, f64)) -> ([f64; 7], f64) {
+pub fn from_order_stats(
+    n: u64,
+    mut order_stat: impl FnMut(u64, u64) -> (f64, f64),
+) -> ([f64; 7], f64) {
     if n == 0 {
         return ([f64::NAN; 7], 0.0);
     }
