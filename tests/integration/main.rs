@@ -6,6 +6,7 @@ mod conservation;
 mod determinism;
 mod engine;
 mod fuzz;
+mod golden;
 mod history;
 mod invalid;
 mod output;
