@@ -148,11 +148,12 @@ pub(super) fn accumulate_levels(
 ) {
     let t_n = m.years;
     let nb = blk.lanes;
+    let mut buf = vec![0.0; nb];
     let mut add = |cell: usize, f: &dyn Fn(usize) -> f64| {
-        let c = &mut acc.cells[cell];
-        for b in 0..nb {
-            c.add(f(b));
+        for (b, v) in buf.iter_mut().enumerate() {
+            *v = f(b);
         }
+        acc.cells[cell].add_all(&buf);
     };
     // republic: each instrument, then total
     let nr = plan.republic.len();

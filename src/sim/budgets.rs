@@ -1,10 +1,11 @@
 //! Municipal budgets: own revenue, the equalisation grant with its clawback, project money
 //! and the spending need (docs/model.md section 3); and their statistics.
 
-use super::plan::{MuniStream, Plan};
+use super::plan::{Plan, Source};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Accumulators, Block, Work};
 use crate::model::Model;
+use ndarray::s;
 
 /// Computes every municipality's streams in every lane and adds them to the statistics.
 pub fn simulate(
@@ -23,39 +24,15 @@ pub fn simulate(
         // values[s][t * lanes + b] for this municipality's streams
         let vals = &mut w.muni_vals;
         for v in vals.iter_mut().take(streams.len()) {
-            v.iter_mut().for_each(|x| *x = 0.0);
+            v.fill(0.0);
         }
-        // Where each listed receipt stream is read from in the workspace.
-        let sources: Vec<Option<(bool, usize)>> = streams
-            .iter()
-            .map(|kind| match *kind {
-                MuniStream::Instrument(ii) | MuniStream::Community(ii) => {
-                    let community = matches!(kind, MuniStream::Community(_));
-                    let r = plan
-                        .routed
-                        .iter()
-                        .position(|r| {
-                            r.muni == mu && r.instrument == ii && r.community == community
-                        })
-                        .expect("listed stream is routed");
-                    Some((false, r))
-                }
-                MuniStream::Fund(fi) => {
-                    let pos = plan.memberships[mu]
-                        .iter()
-                        .find(|(f, _)| *f == fi)
-                        .expect("member")
-                        .1;
-                    Some((true, w.pay_offset[fi] + pos))
-                }
-                _ => None,
-            })
-            .collect();
         let grant = muni.grant.by_year(m.start_year, t_n);
         let need = muni
             .spending_need
             .as_ref()
             .map(|n| n.by_year(m.start_year, t_n));
+        // Each path's growth shocks, years 1.., drawn path by path from its own stream.
+        let z = &mut w.growth;
         for b in 0..nb {
             let mut growth = Stream::new(
                 seeds.of(Group::Growth),
@@ -63,13 +40,39 @@ pub fn simulate(
                 Purpose::Growth,
                 blk.path(b),
             );
-            let mut own = muni.own_revenue;
-            for t in 0..t_n {
-                if t > 0 {
-                    let g = (muni.growth_mean + muni.growth_sd * growth.normal()).max(-0.9);
-                    own *= 1.0 + g;
+            for t in 1..t_n {
+                z[t * lanes + b] = growth.normal();
+            }
+        }
+        // Then year by year, every lane together.
+        let (own, project, community) = (&mut w.own, &mut w.project, &mut w.community);
+        own[..nb].fill(muni.own_revenue);
+        for t in 0..t_n {
+            let row = t * lanes..t * lanes + nb;
+            project[..nb].fill(0.0);
+            community[..nb].fill(0.0);
+            for (s, src) in plan.sources[mu].iter().enumerate() {
+                let (from, to_community) = match *src {
+                    Source::None => continue,
+                    Source::Routed(r, c) => (w.routed.slice(s![r, t, ..nb]), c),
+                    Source::Pay(f, pos) => (w.pay.slice(s![w.pay_offset[f] + pos, t, ..nb]), false),
+                };
+                let sum = if to_community {
+                    &mut community[..nb]
+                } else {
+                    &mut project[..nb]
+                };
+                for ((x, v), p) in vals[s][row.clone()].iter_mut().zip(from).zip(sum) {
+                    *x = *v;
+                    *p += v;
                 }
+            }
+            for b in 0..nb {
                 let i = t * lanes + b;
+                if t > 0 {
+                    let g = (muni.growth_mean + muni.growth_sd * z[i]).max(-0.9);
+                    own[b] *= 1.0 + g;
+                }
                 let idx = if muni.indexed { w.cpi[i] } else { 1.0 };
                 let counted_prev = if t > 0 {
                     w.counted[[mu, t - 1, b]]
@@ -77,27 +80,12 @@ pub fn simulate(
                     0.0
                 };
                 let g = (grant[t] * idx - muni.grant_offset * counted_prev).max(0.0);
-                let (mut project, mut community) = (0.0, 0.0);
-                for (s, src) in sources.iter().enumerate() {
-                    let Some((is_pay, row)) = *src else { continue };
-                    let v = if is_pay {
-                        w.pay[[row, t, b]]
-                    } else {
-                        w.routed[[row, t, b]]
-                    };
-                    if matches!(streams[s], MuniStream::Community(_)) {
-                        community += v;
-                    } else {
-                        project += v;
-                    }
-                    vals[s][i] = v;
-                }
-                vals[0][i] = own;
+                vals[0][i] = own[b];
                 vals[1][i] = g;
-                vals[2][i] = project;
-                let total = own + g + project;
+                vals[2][i] = project[b];
+                let total = own[b] + g + project[b];
                 vals[3][i] = total;
-                w.received[b] += project + community;
+                w.received[b] += project[b] + community[b];
                 if let (Some(need), Some(off)) = (&need, plan.shortfall_means[mu]) {
                     let n = need[t] * idx;
                     acc.means[off + 3 * t].add(if total < n { 1.0 } else { 0.0 });
@@ -112,21 +100,21 @@ pub fn simulate(
             }
         }
         // Statistics: per stream and year, and the NPV per stream.
+        let npv = &mut w.npv[..nb];
         for (s, _) in streams.iter().enumerate() {
             let base = plan.muni_cells[mu] + s * t_n;
+            npv.fill(-0.0);
             for t in 0..t_n {
-                let cell = &mut acc.cells[base + t];
-                for b in 0..nb {
-                    cell.add(vals[s][t * lanes + b]);
+                let row = &vals[s][t * lanes..t * lanes + nb];
+                if let Some(next) = acc.cells.get(base + t + 1) {
+                    next.prefetch();
+                }
+                acc.cells[base + t].add_all(row);
+                for (v, x) in npv.iter_mut().zip(row) {
+                    *v += x * plan.discount[t];
                 }
             }
-            let cell = &mut acc.cells[plan.npv_cells[mu] + s];
-            for b in 0..nb {
-                let v: f64 = (0..t_n)
-                    .map(|t| vals[s][t * lanes + b] * plan.discount[t])
-                    .sum();
-                cell.add(v);
-            }
+            acc.cells[plan.npv_cells[mu] + s].add_all(npv);
         }
     }
 }

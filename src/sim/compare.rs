@@ -87,29 +87,30 @@ pub(super) fn compare_block(
     let value = |kept: &Vec<Vec<f64>>, row: Option<usize>, t: usize, b: usize| {
         row.map_or(0.0, |r| kept[r][t * width + b])
     };
+    let mut d = vec![0.0; blk.lanes];
+    let add = |acc: &mut Accumulators, c: usize, d: &[f64]| {
+        acc.diff[c].add_all(d);
+        acc.better[c] += d.iter().filter(|x| **x > 0.0).count() as u64;
+    };
     for (mu, pairs) in cp.pairs.iter().enumerate() {
         for (s, pair) in pairs.iter().enumerate() {
             let base_cell = cp.offsets[mu] + s * (t_n + 1);
             for t in 0..t_n {
-                let c = base_cell + t;
-                for b in 0..blk.lanes {
-                    let d = value(kv, pair.variant, t, b) - value(kb, pair.base, t, b);
-                    acc.diff[c].add(d);
-                    acc.better[c] += u64::from(d > 0.0);
+                for (b, x) in d.iter_mut().enumerate() {
+                    *x = value(kv, pair.variant, t, b) - value(kb, pair.base, t, b);
                 }
+                add(acc, base_cell + t, &d);
             }
-            let c = base_cell + t_n;
-            for b in 0..blk.lanes {
+            for (b, x) in d.iter_mut().enumerate() {
                 let npv_v: f64 = (0..t_n)
                     .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
                     .sum();
                 let npv_b: f64 = (0..t_n)
                     .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
                     .sum();
-                let d = npv_v - npv_b;
-                acc.diff[c].add(d);
-                acc.better[c] += u64::from(d > 0.0);
+                *x = npv_v - npv_b;
             }
+            add(acc, base_cell + t_n, &d);
         }
     }
 }

@@ -13,6 +13,7 @@
 //! differences, [`results`] the finished statistics, `trace` a single path by hand.
 
 mod accumulate;
+pub mod bench;
 mod budgets;
 pub mod compare;
 mod drivers;
@@ -42,7 +43,7 @@ use rng::Seeds;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Paths per block.
-pub const LANES: usize = 64;
+pub const LANES: usize = 256;
 
 /// Beyond this many values (cells x paths) quantiles are sketched instead of exact.
 pub const EXACT_LIMIT: u64 = 1 << 25;
@@ -327,6 +328,67 @@ pub fn selected<'s>(scenario: &'s Scenario, names: &[&str]) -> Vec<(&'s str, &'s
         .collect()
 }
 
+/// The stages of a block, in order (docs/model.md sections 2-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Market drivers (`drivers`).
+    Drivers,
+    /// Project starts, disruptions, output and revenue ([`projects`]).
+    Projects,
+    /// Instrument bases and where their money goes (`fiscal`).
+    Routing,
+    /// Development funds (`funds`).
+    Funds,
+    /// Municipal budgets and their statistics (`budgets`).
+    Budgets,
+    /// Levels above municipalities, projects and pending payments, and their statistics.
+    Levels,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Drivers,
+        Stage::Projects,
+        Stage::Routing,
+        Stage::Funds,
+        Stage::Budgets,
+        Stage::Levels,
+    ];
+}
+
+/// Runs one stage of one block of one variant.
+fn run_stage(
+    p: &Prepared,
+    seeds: &Seeds,
+    blk: &Block,
+    w: &mut Work,
+    acc: &mut Accumulators,
+    stage: Stage,
+) {
+    let m = p.model;
+    let plan = &p.plan;
+    // Project paths are read while the rest of the workspace is written.
+    let mut pp = std::mem::replace(&mut w.pp, ProjectPaths::new(0, 0, 0));
+    match stage {
+        Stage::Drivers => {
+            drivers::simulate(m, &plan.driver_keys, seeds, blk, &mut w.x, &mut w.z);
+            let lanes = blk.width;
+            for t in 0..m.years {
+                for b in 0..blk.lanes {
+                    w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
+                    w.fx[t * lanes + b] = m.fx.map_or(1.0, |f| w.x[[f, t, b]]);
+                }
+            }
+        }
+        Stage::Projects => projects::simulate(m, &plan.project_keys, seeds, blk, w, &mut pp),
+        Stage::Routing => fiscal::simulate(m, plan, seeds, blk, &pp, w),
+        Stage::Funds => funds::simulate(m, plan, seeds, blk, w),
+        Stage::Budgets => budgets::simulate(m, plan, seeds, blk, w, acc),
+        Stage::Levels => accumulate_levels(m, plan, blk, w, &pp, acc),
+    }
+    w.pp = pp;
+}
+
 /// Simulates one block of one variant and adds it to `acc`.
 pub fn simulate_block(
     p: &Prepared,
@@ -335,39 +397,38 @@ pub fn simulate_block(
     w: &mut Work,
     acc: &mut Accumulators,
 ) -> Result<(), SimError> {
-    let m = p.model;
-    let plan = &p.plan;
-    let t_n = m.years;
-    let lanes = blk.width;
     w.clear();
-    drivers::simulate(m, &plan.driver_keys, seeds, blk, &mut w.x, &mut w.z);
-    for t in 0..t_n {
-        for b in 0..blk.lanes {
-            w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
-            w.fx[t * lanes + b] = m.fx.map_or(1.0, |f| w.x[[f, t, b]]);
-        }
+    for stage in Stage::ALL {
+        run_stage(p, seeds, blk, w, acc, stage);
     }
-    let mut pp = std::mem::replace(&mut w.pp, ProjectPaths::new(0, 0, 0));
-    projects::simulate(m, &plan.project_keys, seeds, blk, w, &mut pp);
-    fiscal::simulate(m, plan, seeds, blk, &pp, w);
-    funds::simulate(m, plan, seeds, blk, w);
-    budgets::simulate(m, plan, seeds, blk, w, acc);
-    accumulate_levels(m, plan, blk, w, &pp, acc);
-    w.pp = pp;
+    let t_n = p.model.years;
     // Conservation (docs/model.md section 5): everything due reached a budget, a community, a fund
     // balance, or is pending.
-    for b in 0..blk.lanes {
-        let mut accounted = w.received[b];
-        accounted += (0..t_n)
-            .map(|t| w.republic.slice(ndarray::s![.., t, b]).sum())
-            .sum::<f64>();
-        accounted += (0..t_n)
-            .map(|t| w.oblast.slice(ndarray::s![.., t, b]).sum())
-            .sum::<f64>();
-        if t_n > 0 {
-            accounted += w.fund_bal.slice(ndarray::s![.., t_n - 1, b]).sum();
+    let nb = blk.lanes;
+    let accounted = &mut w.accounted[..nb];
+    accounted.copy_from_slice(&w.received[..nb]);
+    let mut add_lanes = |a: &ndarray::Array3<f64>, years: std::ops::Range<usize>| {
+        for k in 0..a.shape()[0] {
+            for t in years.clone() {
+                for (x, v) in accounted.iter_mut().zip(a.slice(ndarray::s![k, t, ..nb])) {
+                    *x += v;
+                }
+            }
         }
-        accounted += w.pending.column(b).sum();
+    };
+    add_lanes(&w.republic, 0..t_n);
+    add_lanes(&w.oblast, 0..t_n);
+    add_lanes(&w.fund_bal, t_n.saturating_sub(1)..t_n);
+    for k in 0..w.pending.nrows() {
+        for (x, v) in accounted
+            .iter_mut()
+            .zip(w.pending.slice(ndarray::s![k, ..nb]))
+        {
+            *x += v;
+        }
+    }
+    for b in 0..nb {
+        let accounted = w.accounted[b];
         let due = w.due[b];
         let diff = (due - accounted).abs();
         if diff > 1e-6 * due.abs().max(1.0) {

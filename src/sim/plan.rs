@@ -63,11 +63,24 @@ pub struct Routed {
     pub community: bool,
 }
 
+/// Where a municipality's receipt stream is read from in the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Not a receipt (own revenue, grant and the totals).
+    None,
+    /// Row of `routed`; whether it is community money.
+    Routed(usize, bool),
+    /// Fund, and the municipality's position among its members.
+    Pay(usize, usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub years: usize,
     pub discount: Vec<f64>,
     pub streams: Vec<Vec<MuniStream>>,
+    /// Per municipality and stream: where its values come from.
+    pub sources: Vec<Vec<Source>>,
     pub routed: Vec<Routed>,
     pub flows: Vec<FlowPlan>,
     /// Instruments paying the republic, in instrument order.
@@ -238,6 +251,35 @@ impl Plan {
                 })
             })
             .collect();
+        let sources = streams
+            .iter()
+            .enumerate()
+            .map(|(mu, ss)| {
+                ss.iter()
+                    .map(|kind| match *kind {
+                        MuniStream::Instrument(ii) | MuniStream::Community(ii) => {
+                            let community = matches!(kind, MuniStream::Community(_));
+                            let r = routed
+                                .iter()
+                                .position(|r| {
+                                    r.muni == mu && r.instrument == ii && r.community == community
+                                })
+                                .expect("listed stream is routed");
+                            Source::Routed(r, community)
+                        }
+                        MuniStream::Fund(fi) => {
+                            let pos = memberships[mu]
+                                .iter()
+                                .find(|(f, _)| *f == fi)
+                                .expect("member")
+                                .1;
+                            Source::Pay(fi, pos)
+                        }
+                        _ => Source::None,
+                    })
+                    .collect()
+            })
+            .collect();
         let mut stream_rows = Vec::with_capacity(nm);
         let mut n_rows = 0;
         for s in &streams {
@@ -246,6 +288,7 @@ impl Plan {
         }
         Plan {
             years,
+            sources,
             stream_rows,
             n_rows,
             discount: crate::stats::discount_factors(m.discount_rate, years),

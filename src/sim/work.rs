@@ -44,7 +44,16 @@ pub struct Work {
     /// Per lane: all amounts due, and what was accounted for (for the conservation check).
     pub due: Vec<f64>,
     pub received: Vec<f64>,
+    pub accounted: Vec<f64>,
     pub muni_vals: Vec<Vec<f64>>,
+    /// One value per lane: a municipal stream's NPV; a municipality's own revenue, project
+    /// and community money in the current year.
+    pub npv: Vec<f64>,
+    pub own: Vec<f64>,
+    pub project: Vec<f64>,
+    pub community: Vec<f64>,
+    /// A municipality's growth shocks, `[t * width + lane]`.
+    pub growth: Vec<f64>,
     /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
     /// rows as `Plan::stream_rows`, each `[t * width + lane]`.
     pub kept: Option<Vec<Vec<f64>>>,
@@ -78,7 +87,13 @@ impl Work {
             pending: Array2::zeros((m.instruments.len(), l)),
             due: vec![0.0; l],
             received: vec![0.0; l],
+            accounted: vec![0.0; l],
             muni_vals: vec![vec![0.0; t * l]; max_streams],
+            npv: vec![0.0; l],
+            own: vec![0.0; l],
+            project: vec![0.0; l],
+            community: vec![0.0; l],
+            growth: vec![0.0; t * l],
             kept: None,
         }
     }

@@ -56,15 +56,43 @@ pub fn edges_from_pilot(sorted: &[f64]) -> Arc<[f64]> {
     Arc::from(e)
 }
 
-/// Where `x` lies in the open interval `(a, b)`, from 0 to 1: on a log scale when the interval
-/// spans more than a factor of two on one side of zero (tiny values spread over orders of
-/// magnitude), else linearly.
+/// The bits of `x` as an integer that orders like the value: within one binade it grows
+/// linearly with `x`, across binades like `log2 |x|`; so a straight line in it is a
+/// log-linear scale, without calling `ln`.
+#[inline]
+fn key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if (b as i64) < 0 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+/// The inverse of [`key`].
+fn from_key(k: u64) -> f64 {
+    if k >> 63 == 1 {
+        f64::from_bits(k & !(1 << 63))
+    } else {
+        f64::from_bits(!k)
+    }
+}
+
+/// Whether the interval `(a, b)` is cut on the [`key`] scale (it lies on one side of zero and
+/// does not touch it) or linearly.
+#[inline]
+fn on_key_scale(a: f64, b: f64) -> bool {
+    a > 0.0 || b < 0.0
+}
+
+/// Where `x` lies in the open interval `(a, b)`, from 0 to 1: on the log-linear [`key`] scale
+/// when the interval lies on one side of zero (values spread over orders of magnitude get
+/// buckets in proportion), else linearly.
 #[inline]
 fn position(a: f64, b: f64, x: f64) -> f64 {
-    if a > 0.0 && b > 2.0 * a {
-        (x / a).ln() / (b / a).ln()
-    } else if b < 0.0 && a < 2.0 * b {
-        1.0 - (x / b).ln() / (a / b).ln()
+    if on_key_scale(a, b) {
+        let ka = key(a);
+        (key(x) - ka) as f64 / (key(b) - ka) as f64
     } else {
         (x - a) / (b - a)
     }
@@ -72,10 +100,10 @@ fn position(a: f64, b: f64, x: f64) -> f64 {
 
 /// The inverse of [`position`].
 fn at_position(a: f64, b: f64, t: f64) -> f64 {
-    if a > 0.0 && b > 2.0 * a {
-        a * (b / a).powf(t)
-    } else if b < 0.0 && a < 2.0 * b {
-        b * (a / b).powf(1.0 - t)
+    if on_key_scale(a, b) {
+        let (ka, kb) = (key(a), key(b));
+        let v = from_key(ka + ((kb - ka) as f64 * t) as u64);
+        v.clamp(a, b)
     } else {
         a + (b - a) * t
     }
@@ -106,7 +134,12 @@ impl Slot {
 
 #[inline]
 fn locate(e: &[f64], x: f64) -> Slot {
-    let p = e.partition_point(|v| *v <= x);
+    slot(e, e.partition_point(|v| *v <= x), x)
+}
+
+/// The slot of `x`, given `p`, the number of edges at or below it.
+#[inline]
+fn slot(e: &[f64], p: usize, x: f64) -> Slot {
     if p == 0 {
         Slot::Below
     } else if e[p - 1] == x {
@@ -116,6 +149,34 @@ fn locate(e: &[f64], x: f64) -> Slot {
     } else {
         let k = (position(e[p - 1], e[p], x) * SUBS as f64) as usize;
         Slot::Sub((p - 1) * SUBS + k.min(SUBS - 1))
+    }
+}
+
+/// Values searched for together: their binary searches run side by side, so the loads of
+/// one do not wait for those of another.
+const BATCH: usize = 8;
+
+/// The number of edges at or below each of `xs` (at most [`BATCH`] of them), as
+/// `partition_point` would give, by a branch-free binary search.
+#[inline]
+fn partition_points(e: &[f64], xs: &[f64], out: &mut [usize; BATCH]) {
+    let n = xs.len().min(BATCH);
+    let mut base = [0usize; BATCH];
+    let mut size = e.len();
+    if size == 0 {
+        *out = [0; BATCH];
+        return;
+    }
+    while size > 1 {
+        let half = size / 2;
+        for j in 0..n {
+            let mid = base[j] + half;
+            base[j] = if e[mid] <= xs[j] { mid } else { base[j] };
+        }
+        size -= half;
+    }
+    for j in 0..n {
+        out[j] = base[j] + (e[base[j]] <= xs[j]) as usize;
     }
 }
 
@@ -168,7 +229,42 @@ impl Calibrated {
 
     #[inline]
     pub fn add(&mut self, x: f64) {
-        match locate(&self.edges, x) {
+        self.put(locate(&self.edges, x), x);
+    }
+
+    /// Asks the processor to start loading this histogram's counts and edges, so that they are
+    /// in cache when values are added a little later (the counts of all cells are far larger
+    /// than the caches, and each block of paths visits every cell once).
+    #[inline]
+    pub fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let lines = |p: *const u8, bytes: usize| {
+                for off in (0..bytes).step_by(64) {
+                    // SAFETY: prefetching is only a hint; the address stays inside the slice.
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>(p.add(off) as *const i8) };
+                }
+            };
+            lines(self.sub.as_ptr() as *const u8, self.sub.len() * 2);
+            lines(self.edges.as_ptr() as *const u8, self.edges.len() * 8);
+        }
+    }
+
+    /// Adds many values (faster than one by one: their searches overlap).
+    pub fn add_all(&mut self, xs: &[f64]) {
+        let mut p = [0usize; BATCH];
+        for chunk in xs.chunks(BATCH) {
+            partition_points(&self.edges, chunk, &mut p);
+            for (j, &x) in chunk.iter().enumerate() {
+                self.put(slot(&self.edges, p[j], x), x);
+            }
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, s: Slot, x: f64) {
+        match s {
             Slot::Below => {
                 self.tails.add(x);
                 self.below += 1;

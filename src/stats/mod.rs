@@ -186,6 +186,30 @@ impl Cell {
         }
     }
 
+    /// Starts loading this cell's histogram into cache (see [`Calibrated::prefetch`]).
+    #[inline]
+    pub fn prefetch(&self) {
+        if let Quantiles::Calibrated(c) = &self.quantiles {
+            c.prefetch();
+        }
+    }
+
+    /// Adds many values, as [`Cell::add`] one by one would, but faster.
+    pub fn add_all(&mut self, xs: &[f64]) {
+        match &mut self.quantiles {
+            Quantiles::Exact(v) => {
+                xs.iter().for_each(|x| self.moments.add(*x));
+                v.extend_from_slice(xs)
+            }
+            Quantiles::Calibrated(s) => {
+                xs.iter().for_each(|x| self.moments.add(*x));
+                s.add_all(xs)
+            }
+            Quantiles::Collect(_) => xs.iter().for_each(|x| self.add(*x)),
+            Quantiles::Skip => {}
+        }
+    }
+
     pub fn merge(&mut self, o: &Cell) {
         self.moments.merge(&o.moments);
         match (&mut self.quantiles, &o.quantiles) {
