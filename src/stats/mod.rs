@@ -26,7 +26,7 @@ impl QuantileMode {
         match self {
             QuantileMode::Exact => "exact: linear interpolation between order statistics (numpy 'linear')".into(),
             QuantileMode::Calibrated => format!(
-                "pilot-calibrated histogram: bucket edges at {} order statistics of the exact values of paths 0..{}, an exact count at each distinct edge and {} sub-buckets between edges (log-spaced where an interval spans more than a factor 2), a log-linear sketch beyond the pilot's range; each estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error; buckets holding a needed order statistic and more than {} of the paths are collected exactly in a second pass; then numpy 'linear' interpolation between estimated order statistics",
+                "pilot-calibrated histogram: bucket edges at {} order statistics of the exact values of paths 0..{}, an exact count at each distinct edge and {} sub-buckets between edges (on a log-linear scale, the order of the values' bits, where an interval lies on one side of zero; linear where it touches or spans zero), a log-linear sketch beyond the pilot's range; each estimate's rank error is at most the share of paths in its bucket, reported as max_rank_error; buckets holding a needed order statistic and more than {} of the paths are collected exactly in a second pass; then numpy 'linear' interpolation between estimated order statistics",
                 calibrated::INTERVALS + 1,
                 PILOT_PATHS,
                 calibrated::SUBS,
