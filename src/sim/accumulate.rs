@@ -5,6 +5,7 @@ use super::projects::ProjectPaths;
 use super::{compare, Block, Work};
 use crate::model::Model;
 use crate::stats::{Cell, Moments};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Histogram edges of every cell of one variant, calibrated on the pilot paths.
@@ -52,19 +53,20 @@ impl Accumulators {
         }
     }
 
-    /// Edges calibrated on these exact accumulators (the pilot).
+    /// Edges calibrated on these exact accumulators (the pilot), cell by cell in parallel
+    /// (on the current rayon pool).
     pub(super) fn edges(&self) -> Edges {
         Edges {
-            cells: self.cells.iter().map(Cell::pilot_edges).collect(),
-            diff: self.diff.iter().map(Cell::pilot_edges).collect(),
+            cells: self.cells.par_iter().map(Cell::pilot_edges).collect(),
+            diff: self.diff.par_iter().map(Cell::pilot_edges).collect(),
         }
     }
 
-    /// These exact accumulators with their cells turned into calibrated ones.
+    /// These exact accumulators with their cells turned into calibrated ones (in parallel).
     pub(super) fn into_calibrated(self, e: &Edges) -> Accumulators {
         let conv = |cells: Vec<Cell>, edges: &[Arc<[f64]>]| -> Vec<Cell> {
             cells
-                .into_iter()
+                .into_par_iter()
                 .zip(edges)
                 .map(|(c, e)| c.into_calibrated(e.clone()))
                 .collect()
@@ -79,8 +81,8 @@ impl Accumulators {
     /// Second-pass accumulators that collect the values of the quantile buckets of these
     /// (calibrated, complete) accumulators that hold too many paths; `None` if none do.
     pub(super) fn refinement(&self) -> Option<Accumulators> {
-        let cells: Vec<Cell> = self.cells.iter().map(Cell::refinement).collect();
-        let diff: Vec<Cell> = self.diff.iter().map(Cell::refinement).collect();
+        let cells: Vec<Cell> = self.cells.par_iter().map(Cell::refinement).collect();
+        let diff: Vec<Cell> = self.diff.par_iter().map(Cell::refinement).collect();
         if !cells.iter().chain(&diff).any(Cell::collects) {
             return None;
         }
@@ -117,19 +119,22 @@ impl Accumulators {
         }
     }
 
+    /// Adds `o` to these; cells in parallel (on the current rayon pool).
     pub fn merge(&mut self, o: &Accumulators) {
-        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
-            a.merge(b);
-        }
+        self.cells
+            .par_iter_mut()
+            .zip(&o.cells)
+            .for_each(|(a, b)| a.merge(b));
         for (a, b) in self.means.iter_mut().zip(&o.means) {
             a.merge(b);
         }
         for (a, b) in self.states.iter_mut().zip(&o.states) {
             *a += b;
         }
-        for (a, b) in self.diff.iter_mut().zip(&o.diff) {
-            a.merge(b);
-        }
+        self.diff
+            .par_iter_mut()
+            .zip(&o.diff)
+            .for_each(|(a, b)| a.merge(b));
         for (a, b) in self.better.iter_mut().zip(&o.better) {
             *a += b;
         }

@@ -168,12 +168,15 @@ pub fn run(
             // Pilot: the first blocks with every value kept; their exact distribution places
             // the histogram edges of every cell. They are then counted like all other paths.
             let pilot = pass.run(&pool, 0..pilot_blocks, &exact, None)?;
-            let edges: Vec<Edges> = pilot.iter().map(Accumulators::edges).collect();
-            let start: Vec<Accumulators> = pilot
-                .into_iter()
-                .zip(&edges)
-                .map(|(a, e)| a.into_calibrated(e))
-                .collect();
+            let edges: Vec<Edges> =
+                pool.install(|| pilot.iter().map(Accumulators::edges).collect());
+            let start: Vec<Accumulators> = pool.install(|| {
+                pilot
+                    .into_iter()
+                    .zip(&edges)
+                    .map(|(a, e)| a.into_calibrated(e))
+                    .collect()
+            });
             let calibrated = |v: usize| {
                 let p = &prepared[v];
                 Accumulators::new(&p.plan, p.compare.as_ref(), Some(&edges[v]))
@@ -182,7 +185,7 @@ pub fn run(
             // Second pass, only if needed: the few quantile buckets that hold too many paths
             // (a cluster narrower than the pilot could see) collect their values exactly.
             let second: Vec<Option<Accumulators>> =
-                merged.iter().map(Accumulators::refinement).collect();
+                pool.install(|| merged.iter().map(Accumulators::refinement).collect());
             if second.iter().any(Option::is_some) {
                 let templates: Vec<Accumulators> = second
                     .into_iter()
@@ -313,7 +316,7 @@ impl Pass<'_> {
             let accs = r?;
             match &mut merged {
                 None => merged = Some(accs),
-                Some(m) => m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b)),
+                Some(m) => pool.install(|| m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b))),
             }
         }
         Ok(merged.unwrap_or_default())
