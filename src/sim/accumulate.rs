@@ -26,6 +26,9 @@ pub struct Accumulators {
     pub diff: Vec<Cell>,
     pub better: Vec<u64>,
     pub paths: u64,
+    /// In a second pass: the municipalities whose budgets need simulating (`None`: all, and
+    /// the block's conservation is checked).
+    pub active: Option<Vec<bool>>,
 }
 
 impl Accumulators {
@@ -50,6 +53,7 @@ impl Accumulators {
             diff: make(n_diff, edges.map(|e| &e.diff)),
             better: vec![0; n_diff],
             paths: 0,
+            active: None,
         }
     }
 
@@ -93,6 +97,7 @@ impl Accumulators {
             states: vec![0; self.states.len()],
             better: vec![0; self.better.len()],
             paths: 0,
+            active: None,
         })
     }
 
@@ -106,7 +111,33 @@ impl Accumulators {
             states: vec![0; self.states.len()],
             better: vec![0; self.better.len()],
             paths: 0,
+            active: None,
         }
+    }
+
+    /// Per municipality: whether one of its cells (streams by year, NPV) collects values in
+    /// this second pass.
+    pub(super) fn collecting_munis(&self, plan: &Plan) -> Vec<bool> {
+        let t_n = plan.years;
+        (0..plan.streams.len())
+            .map(|mu| {
+                let n = plan.streams[mu].len();
+                let years = plan.muni_cells[mu]..plan.muni_cells[mu] + n * t_n;
+                let npv = plan.npv_cells[mu]..plan.npv_cells[mu] + n;
+                years.chain(npv).any(|c| self.cells[c].collects())
+            })
+            .collect()
+    }
+
+    /// Per municipality: whether one of its paired differences collects values.
+    pub(super) fn collecting_diffs(&self, cp: &compare::ComparePlan) -> Vec<bool> {
+        (0..cp.pairs.len())
+            .map(|mu| {
+                let first = cp.offsets[mu];
+                let n = cp.pairs[mu].len() * (cp.years + 1);
+                self.diff[first..first + n].iter().any(Cell::collects)
+            })
+            .collect()
     }
 
     /// Takes the values a second pass collected (from [`Accumulators::refinement`]).

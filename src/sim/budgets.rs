@@ -20,6 +20,9 @@ pub fn simulate(
     let lanes = blk.width;
     let nb = blk.lanes;
     for (mu, muni) in m.municipalities.iter().enumerate() {
+        if acc.active.as_ref().is_some_and(|a| !a[mu]) {
+            continue;
+        }
         let streams = &plan.streams[mu];
         // values[s][t * lanes + b] for this municipality's streams
         let vals = &mut w.muni_vals;

@@ -6,6 +6,11 @@ use super::{Block, Work};
 use crate::model::{Allocation, Model};
 
 pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work) {
+    let nb = blk.lanes;
+    // Reused for every path of a competitive fund: members' streams, keys and ranking.
+    let mut draws: Vec<Stream> = Vec::new();
+    let mut keys: Vec<f64> = Vec::new();
+    let mut order: Vec<usize> = Vec::new();
     for (fi, f) in m.funds.iter().enumerate() {
         if !plan.fund_live[fi] {
             continue;
@@ -18,49 +23,51 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
         let total_pop: f64 = pops.iter().sum();
         let n = f.members.len();
         let off = w.pay_offset[fi];
-        for b in 0..blk.lanes {
-            let path = blk.path(b);
-            let mut draws: Vec<Stream> = match f.allocation {
-                Allocation::Competitive { winners } if winners < n => plan.winner_keys[fi]
-                    .iter()
-                    .map(|k| Stream::new(seeds.of(Group::Allocation), *k, Purpose::Winner, path))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut balance = 0.0;
-            for t in 0..m.years {
-                balance += w.fund_in[[fi, t, b]];
-                let out = f.disburse * balance;
-                balance -= out;
+        // Balance and payout, year by year, every lane together.
+        let balance = &mut w.balance[..nb];
+        balance.fill(0.0);
+        for t in 0..m.years {
+            for (b, bal) in balance.iter_mut().enumerate() {
+                *bal += w.fund_in[[fi, t, b]];
+                let out = f.disburse * *bal;
+                *bal -= out;
                 w.fund_out[[fi, t, b]] = out;
-                w.fund_bal[[fi, t, b]] = balance;
-                match f.allocation {
-                    Allocation::Population => {
-                        for (k, pop) in pops.iter().enumerate() {
-                            w.pay[[off + k, t, b]] = out * pop / total_pop;
+                w.fund_bal[[fi, t, b]] = *bal;
+            }
+        }
+        // The payout's split among members.
+        match f.allocation {
+            Allocation::Population => {
+                for (k, pop) in pops.iter().enumerate() {
+                    for t in 0..m.years {
+                        for b in 0..nb {
+                            w.pay[[off + k, t, b]] = w.fund_out[[fi, t, b]] * pop / total_pop;
                         }
                     }
-                    Allocation::Equal => {
-                        for k in 0..n {
-                            w.pay[[off + k, t, b]] = out / n as f64;
-                        }
-                    }
-                    Allocation::Competitive { winners } if winners >= n => {
-                        for k in 0..n {
-                            w.pay[[off + k, t, b]] = out / n as f64;
-                        }
-                    }
-                    Allocation::Competitive { winners } => {
+                }
+            }
+            Allocation::Competitive { winners } if winners < n => {
+                for b in 0..nb {
+                    let path = blk.path(b);
+                    draws.clear();
+                    draws.extend(plan.winner_keys[fi].iter().map(|k| {
+                        Stream::new(seeds.of(Group::Allocation), *k, Purpose::Winner, path)
+                    }));
+                    for t in 0..m.years {
+                        let out = w.fund_out[[fi, t, b]];
                         // Drawing winners one after another with probability proportional to
                         // population among those left is the same as taking the `winners`
                         // largest keys u^(1/pop) (Efraimidis and Spirakis, 2006); in logs,
                         // ln(u) / pop. Each member's key comes from its own stream.
-                        let keys: Vec<f64> = draws
-                            .iter_mut()
-                            .zip(&pops)
-                            .map(|(s, pop)| s.uniform().ln() / pop)
-                            .collect();
-                        let mut order: Vec<usize> = (0..n).collect();
+                        keys.clear();
+                        keys.extend(
+                            draws
+                                .iter_mut()
+                                .zip(&pops)
+                                .map(|(s, pop)| s.uniform().ln() / pop),
+                        );
+                        order.clear();
+                        order.extend(0..n);
                         order.sort_by(|a, c| keys[*c].total_cmp(&keys[*a]).then(a.cmp(c)));
                         for k in 0..n {
                             w.pay[[off + k, t, b]] = 0.0;
@@ -70,8 +77,22 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
                         }
                     }
                 }
-                if f.counts_for_grant {
-                    for (k, &mu) in f.members.iter().enumerate() {
+            }
+            // Equal, or competitive with at least as many winners as members.
+            Allocation::Equal | Allocation::Competitive { .. } => {
+                for k in 0..n {
+                    for t in 0..m.years {
+                        for b in 0..nb {
+                            w.pay[[off + k, t, b]] = w.fund_out[[fi, t, b]] / n as f64;
+                        }
+                    }
+                }
+            }
+        }
+        if f.counts_for_grant {
+            for (k, &mu) in f.members.iter().enumerate() {
+                for t in 0..m.years {
+                    for b in 0..nb {
                         w.counted[[mu, t, b]] += w.pay[[off + k, t, b]];
                     }
                 }

@@ -187,11 +187,12 @@ pub fn run(
             let second: Vec<Option<Accumulators>> =
                 pool.install(|| merged.iter().map(Accumulators::refinement).collect());
             if second.iter().any(Option::is_some) {
-                let templates: Vec<Accumulators> = second
+                let mut templates: Vec<Accumulators> = second
                     .into_iter()
                     .zip(&merged)
                     .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
                     .collect();
+                restrict_to_collecting(&prepared, &mut templates);
                 let collect = |v: usize| templates[v].clone();
                 let again = Pass {
                     keep: None,
@@ -223,6 +224,25 @@ pub fn run(
         seed: settings.seed,
         quantile_mode: mode,
     })
+}
+
+/// In a second pass only the municipalities with a cell that collects values (their own, or a
+/// paired difference that involves them) need their budgets simulated.
+fn restrict_to_collecting(prepared: &[Prepared], templates: &mut [Accumulators]) {
+    let mut base_diffs = vec![false; prepared[0].model.municipalities.len()];
+    for (p, t) in prepared.iter().zip(templates.iter_mut()) {
+        let mut active = t.collecting_munis(&p.plan);
+        if let Some(cp) = &p.compare {
+            for (mu, d) in t.collecting_diffs(cp).into_iter().enumerate() {
+                active[mu] |= d;
+                base_diffs[mu] |= d;
+            }
+        }
+        t.active = Some(active);
+    }
+    if let Some(a) = &mut templates[0].active {
+        a.iter_mut().zip(base_diffs).for_each(|(x, d)| *x |= d);
+    }
 }
 
 /// One pass of workers over a range of blocks.
@@ -404,6 +424,11 @@ pub fn simulate_block(
     for stage in Stage::ALL {
         run_stage(p, seeds, blk, w, acc, stage);
     }
+    acc.paths += blk.lanes as u64;
+    if acc.active.is_some() {
+        // A second pass: conservation was checked in the first, and budgets were skipped.
+        return Ok(());
+    }
     let t_n = p.model.years;
     // Conservation (docs/model.md section 5): everything due reached a budget, a community, a fund
     // balance, or is pending.
@@ -444,6 +469,5 @@ pub fn simulate_block(
             });
         }
     }
-    acc.paths += blk.lanes as u64;
     Ok(())
 }

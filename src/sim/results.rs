@@ -32,6 +32,26 @@ impl Results {
                     worst = s.years.iter().fold(worst, |w, x| w.max(x.rank_error));
                 }
             }
+            for p in &v.projects {
+                worst = p
+                    .output
+                    .iter()
+                    .chain(&p.revenue)
+                    .fold(worst, |w, x| w.max(x.rank_error));
+            }
+            worst = v
+                .pending
+                .iter()
+                .fold(worst, |w, (_, x)| w.max(x.rank_error));
+            for c in v.compare.iter().flatten() {
+                for s in &c.streams {
+                    worst = s
+                        .years
+                        .iter()
+                        .chain(std::iter::once(&s.npv))
+                        .fold(worst, |w, x| w.max(x.rank_error));
+                }
+            }
         }
         worst
     }

@@ -52,6 +52,8 @@ pub struct Work {
     pub own: Vec<f64>,
     pub project: Vec<f64>,
     pub community: Vec<f64>,
+    /// A fund's balance in each lane.
+    pub balance: Vec<f64>,
     /// A municipality's growth shocks, `[t * width + lane]`.
     pub growth: Vec<f64>,
     /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
@@ -93,6 +95,7 @@ impl Work {
             own: vec![0.0; l],
             project: vec![0.0; l],
             community: vec![0.0; l],
+            balance: vec![0.0; l],
             growth: vec![0.0; t * l],
             kept: None,
         }

@@ -379,3 +379,71 @@ fn a_precision_run_stops_and_its_paths_reproduce_its_tables() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not reached with 2048 paths"));
 }
+
+#[test]
+fn sketched_paired_differences_stay_within_their_stated_rank_error() {
+    use aimak::sim;
+    use std::sync::Mutex;
+    let s = aimak::scenario::load_builtin().unwrap();
+    let kept = Mutex::new(Vec::new());
+    let settings = sim::Settings {
+        paths: 6_000,
+        seed: 5,
+        threads: 2,
+        quantiles: Some(aimak::stats::QuantileMode::Calibrated),
+    };
+    let names: Vec<&str> = s.models().map(|(n, _)| n).collect();
+    let keep = |kb: sim::KeptBlock| kept.lock().unwrap().push(kb);
+    let r = sim::run(&s, &names, &settings, &|_, _| {}, Some(&keep)).unwrap();
+    let blocks = kept.into_inner().unwrap();
+    assert!(r.max_rank_error() <= aimak::stats::REFINE_ABOVE);
+    let plans: Vec<_> = s.models().map(|(_, m)| sim::plan::Plan::new(m)).collect();
+    let cp =
+        sim::compare::ComparePlan::new((&s.baseline, &plans[0]), (&s.variants[0].model, &plans[1]));
+    let value = |variant: usize, row: Option<usize>, t: usize| -> Vec<f64> {
+        let mut v: Vec<(u64, f64)> = blocks
+            .iter()
+            .filter(|kb| kb.variant == variant)
+            .flat_map(|kb| {
+                (0..kb.lanes).map(move |b| {
+                    let x = row.map_or(0.0, |r| kb.values[r][t * kb.width + b]);
+                    (kb.first + b as u64, x)
+                })
+            })
+            .collect();
+        v.sort_by_key(|(p, _)| *p);
+        v.into_iter().map(|(_, x)| x).collect()
+    };
+    let compare = r.variants[1]
+        .compare
+        .as_ref()
+        .expect("paired with the baseline");
+    let mut checked = 0;
+    for (mu, cm) in compare.iter().enumerate() {
+        for (pair, cs) in cp.pairs[mu].iter().zip(&cm.streams) {
+            assert_eq!(pair.name, cs.name);
+            for t in 0..s.baseline.years {
+                let (b, v) = (value(0, pair.base, t), value(1, pair.variant, t));
+                let mut d: Vec<f64> = v.iter().zip(&b).map(|(x, y)| x - y).collect();
+                d.sort_by(f64::total_cmp);
+                let n = d.len() as f64;
+                let est = &cs.years[t];
+                for (k, p) in PROBS.iter().enumerate() {
+                    let slack = est.rank_error + 1.0 / n;
+                    let lo = linear(&d, (p - slack).max(0.0));
+                    let hi = linear(&d, (p + slack).min(1.0));
+                    let eps = 1e-9 * hi.abs().max(lo.abs()).max(1.0);
+                    assert!(
+                        est.q[k] >= lo - eps && est.q[k] <= hi + eps,
+                        "{} {} year {t} p{p}: {} not in [{lo}, {hi}]",
+                        cm.id,
+                        cs.name,
+                        est.q[k]
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100);
+}
