@@ -198,11 +198,11 @@ impl Cell {
     pub fn add_all(&mut self, xs: &[f64]) {
         match &mut self.quantiles {
             Quantiles::Exact(v) => {
-                xs.iter().for_each(|x| self.moments.add(*x));
+                self.moments.add_all(xs);
                 v.extend_from_slice(xs)
             }
             Quantiles::Calibrated(s) => {
-                xs.iter().for_each(|x| self.moments.add(*x));
+                self.moments.add_all(xs);
                 s.add_all(xs)
             }
             Quantiles::Collect(_) => xs.iter().for_each(|x| self.add(*x)),

@@ -57,6 +57,29 @@ impl Moments {
         }
     }
 
+    /// Adds many values, as [`Moments::add`] one by one would: the running sums stay in
+    /// registers instead of going through memory for every value.
+    pub fn add_all(&mut self, xs: &[f64]) {
+        let (mut sum, mut sq_lo, mut sq_hi) = (0i128, 0u128, 0u64);
+        for &x in xs {
+            let y = x * SCALE;
+            if y.abs() < 9.2e18 {
+                let q = y as i64;
+                sum += q as i128;
+                let (lo, carry) = sq_lo.overflowing_add((q as i128 * q as i128) as u128);
+                sq_lo = lo;
+                sq_hi += carry as u64;
+            } else {
+                self.add_big(y);
+            }
+        }
+        self.n += xs.len() as u64;
+        self.sum += sum;
+        let (lo, carry) = self.sq_lo.overflowing_add(sq_lo);
+        self.sq_lo = lo;
+        self.sq_hi += sq_hi + carry as u64;
+    }
+
     #[cold]
     fn add_big(&mut self, y: f64) {
         if y.is_nan() || y.abs() >= MAX_ABS * SCALE {
