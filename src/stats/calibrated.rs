@@ -411,7 +411,8 @@ impl Calibrated {
         self.exact.push((bucket, values));
     }
 
-    fn bucket_count(&self, id: u32) -> u64 {
+    /// How many values bucket `id` holds.
+    pub fn bucket_count(&self, id: u32) -> u64 {
         let m = self.edges.len();
         let id = id as usize;
         match id {

@@ -57,11 +57,30 @@ enum Quantiles {
 }
 
 /// The values of the buckets `wanted` (ids of [`calibrated::bucket_id`]), one list each.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Collect {
     edges: Arc<[f64]>,
     wanted: Vec<u32>,
     values: Vec<Vec<f64>>,
+}
+
+/// A copy keeps each list's room (every worker starts from one template).
+impl Clone for Collect {
+    fn clone(&self) -> Collect {
+        Collect {
+            edges: self.edges.clone(),
+            wanted: self.wanted.clone(),
+            values: self
+                .values
+                .iter()
+                .map(|v| {
+                    let mut c = Vec::with_capacity(v.capacity());
+                    c.extend_from_slice(v);
+                    c
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Quantile buckets holding more than this share of paths are collected exactly in a second
@@ -136,7 +155,12 @@ impl Cell {
                 } else {
                     Quantiles::Collect(Box::new(Collect {
                         edges: c.edges().clone(),
-                        values: vec![Vec::new(); wanted.len()],
+                        // Room for every value a bucket holds: no reallocation while
+                        // collecting (each worker's copy gets the whole count).
+                        values: wanted
+                            .iter()
+                            .map(|b| Vec::with_capacity(c.bucket_count(*b) as usize))
+                            .collect(),
                         wanted,
                     }))
                 }

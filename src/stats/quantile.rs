@@ -126,10 +126,9 @@ impl Side {
     fn grow(&mut self, i: i64) {
         let hi = self.lo + self.counts.len() as i64 - 1;
         if i < self.lo {
+            // In place (the vector's room grows by doubling): no allocation per new extreme.
             let extra = (self.lo - i) as usize;
-            let mut v = vec![0u32; extra];
-            v.extend_from_slice(&self.counts);
-            self.counts = v;
+            self.counts.splice(0..0, std::iter::repeat_n(0, extra));
             self.lo = i;
         } else if i > hi {
             self.counts.resize(self.counts.len() + (i - hi) as usize, 0);
@@ -147,13 +146,24 @@ impl Side {
     }
 
     fn halve(&mut self) {
+        // Pairs of buckets merge into one, in place: bucket `k` goes to a position at most
+        // `k`, which has been read already.
         let new_lo = self.lo >> 1;
-        let new_hi = (self.lo + self.counts.len() as i64 - 1) >> 1;
-        let mut v = vec![0u32; (new_hi - new_lo + 1) as usize];
-        for (k, c) in self.counts.iter().enumerate() {
-            v[(((self.lo + k as i64) >> 1) - new_lo) as usize] += c;
+        let mut to = 0;
+        let mut sum = 0;
+        for k in 0..self.counts.len() {
+            let t = (((self.lo + k as i64) >> 1) - new_lo) as usize;
+            if t != to {
+                self.counts[to] = sum;
+                to = t;
+                sum = 0;
+            }
+            sum += self.counts[k];
         }
-        self.counts = v;
+        if !self.counts.is_empty() {
+            self.counts[to] = sum;
+            self.counts.truncate(to + 1);
+        }
         self.lo = new_lo;
         self.bits -= 1;
     }
