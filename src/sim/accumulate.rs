@@ -32,25 +32,15 @@ pub struct Accumulators {
 }
 
 impl Accumulators {
-    /// Empty accumulators; `edges` calibrates the quantile histograms (cells, then diff
-    /// cells), or without it every value is kept for exact quantiles.
-    pub fn new(
-        plan: &Plan,
-        compare: Option<&compare::ComparePlan>,
-        edges: Option<&Edges>,
-    ) -> Accumulators {
+    /// Empty accumulators that keep every value (exact quantiles; also the pilot, whose
+    /// cells [`Accumulators::into_calibrated`] turns into histograms).
+    pub fn new(plan: &Plan, compare: Option<&compare::ComparePlan>) -> Accumulators {
         let n_diff = compare.map_or(0, |c| c.n_cells);
-        let make = |n: usize, e: Option<&Vec<Arc<[f64]>>>| -> Vec<Cell> {
-            match e {
-                None => vec![Cell::exact(); n],
-                Some(e) => e.iter().map(|x| Cell::calibrated(x.clone())).collect(),
-            }
-        };
         Accumulators {
-            cells: make(plan.n_cells, edges.map(|e| &e.cells)),
+            cells: vec![Cell::exact(); plan.n_cells],
             means: vec![Moments::default(); plan.n_means],
             states: vec![0; plan.n_states],
-            diff: make(n_diff, edges.map(|e| &e.diff)),
+            diff: vec![Cell::exact(); n_diff],
             better: vec![0; n_diff],
             paths: 0,
             active: None,
@@ -99,6 +89,20 @@ impl Accumulators {
             paths: 0,
             active: None,
         })
+    }
+
+    /// Empty accumulators for another worker of the same pass: calibrated histograms are
+    /// shared with these (one per cell for the whole run), everything else is its own.
+    pub(super) fn share(&self) -> Accumulators {
+        Accumulators {
+            cells: self.cells.iter().map(Cell::share).collect(),
+            diff: self.diff.iter().map(Cell::share).collect(),
+            means: vec![Moments::default(); self.means.len()],
+            states: vec![0; self.states.len()],
+            better: vec![0; self.better.len()],
+            paths: 0,
+            active: None,
+        }
     }
 
     /// Second-pass accumulators that collect nothing.

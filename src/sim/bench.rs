@@ -29,7 +29,7 @@ impl<'m> StageBench<'m> {
         };
         let seeds = Seeds::new(1);
         let mut work = Work::new(model, &prepared.plan);
-        let mut pilot = Accumulators::new(&prepared.plan, None, None);
+        let mut pilot = Accumulators::new(&prepared.plan, None);
         let block = |k: u64| Block {
             first: k * LANES as u64,
             lanes: LANES,

@@ -19,7 +19,10 @@ pub fn simulate(
     let t_n = m.years;
     let lanes = blk.width;
     let nb = blk.lanes;
-    for (mu, muni) in m.municipalities.iter().enumerate() {
+    let nm = m.municipalities.len();
+    for i in 0..nm {
+        let mu = (w.first_muni + i) % nm;
+        let muni = &m.municipalities[mu];
         if acc.active.as_ref().is_some_and(|a| !a[mu]) {
             continue;
         }

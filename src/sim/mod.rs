@@ -3,7 +3,9 @@
 //! Paths are simulated in blocks of [`LANES`] paths; each block fills a workspace laid out as
 //! (entity, year, lane) and adds its values to the statistics while they are in cache. A fixed
 //! number of rayon workers take blocks from a shared counter; each keeps its own accumulators,
-//! merged exactly at the end, so results do not depend on the number of threads. Every
+//! merged exactly at the end, except the calibrated quantile histograms, which all workers
+//! share (a lock per cell, taken once per block of values; counts are integers, so the order
+//! of additions does not matter). Results do not depend on the number of threads. Every
 //! variant of a scenario is simulated on the same block with the same keyed random streams.
 //!
 //! A block goes through the stages in this order, one file each: `drivers`, [`projects`],
@@ -160,7 +162,7 @@ pub fn run(
     };
     let exact = |v: usize| {
         let p = &prepared[v];
-        Accumulators::new(&p.plan, p.compare.as_ref(), None)
+        Accumulators::new(&p.plan, p.compare.as_ref())
     };
     let merged = match mode {
         QuantileMode::Exact => pass.run(&pool, 0..n_blocks, &exact, None)?,
@@ -177,10 +179,9 @@ pub fn run(
                     .map(|(a, e)| a.into_calibrated(e))
                     .collect()
             });
-            let calibrated = |v: usize| {
-                let p = &prepared[v];
-                Accumulators::new(&p.plan, p.compare.as_ref(), Some(&edges[v]))
-            };
+            // Every worker adds to the same histograms (start's), with its own moments.
+            let shared: Vec<Accumulators> = start.iter().map(Accumulators::share).collect();
+            let calibrated = |v: usize| shared[v].share();
             let mut merged = pass.run(&pool, pilot_blocks..n_blocks, &calibrated, Some(start))?;
             // Second pass, only if needed: the few quantile buckets that hold too many paths
             // (a cluster narrower than the pilot could see) collect their values exactly.
@@ -276,6 +277,8 @@ impl Pass<'_> {
                 .iter()
                 .map(|p| {
                     let mut w = Work::new(p.model, &p.plan);
+                    w.first_muni =
+                        ctx.index() * p.model.municipalities.len() / ctx.num_threads().max(1);
                     if self.keep.is_some() || self.paired {
                         w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
                     }

@@ -161,10 +161,10 @@ pub fn sobol(model: &Model, settings: &Settings) -> Result<Vec<Share>, SimError>
                         lanes: (settings.paths - first).min(LANES as u64) as usize,
                         width: LANES,
                     };
-                    let mut scratch = Accumulators::new(&p.plan, None, None);
+                    let mut scratch = Accumulators::new(&p.plan, None);
                     simulate_block(&p, &Seeds::new(settings.seed), &blk, &mut wb, &mut scratch)?;
                     for (g, (group, _)) in groups.iter().enumerate() {
-                        let mut scratch = Accumulators::new(&p.plan, None, None);
+                        let mut scratch = Accumulators::new(&p.plan, None);
                         let seeds = Seeds::freezing(settings.seed, *group, settings.seed ^ OTHER);
                         simulate_block(&p, &seeds, &blk, &mut wg, &mut scratch)?;
                         let (kb, kg) = (

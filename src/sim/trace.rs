@@ -50,7 +50,7 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
     let mut w = Work::new(model, &p.plan);
     let width = LANES;
     w.kept = Some(vec![vec![0.0; model.years * width]; p.plan.n_rows]);
-    let mut acc = Accumulators::new(&p.plan, None, None);
+    let mut acc = Accumulators::new(&p.plan, None);
     let blk = Block {
         first: path,
         lanes: 1,

@@ -56,6 +56,9 @@ pub struct Work {
     pub balance: Vec<f64>,
     /// A municipality's growth shocks, `[t * width + lane]`.
     pub growth: Vec<f64>,
+    /// The municipality this worker's budgets start from (then in order, wrapping round), so
+    /// that workers adding to shared histograms seldom wait for the same cell.
+    pub first_muni: usize,
     /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
     /// rows as `Plan::stream_rows`, each `[t * width + lane]`.
     pub kept: Option<Vec<Vec<f64>>>,
@@ -91,6 +94,7 @@ impl Work {
             received: vec![0.0; l],
             accounted: vec![0.0; l],
             muni_vals: vec![vec![0.0; t * l]; max_streams],
+            first_muni: 0,
             npv: vec![0.0; l],
             own: vec![0.0; l],
             project: vec![0.0; l],

@@ -10,7 +10,13 @@ pub mod wide;
 
 use calibrated::Calibrated;
 pub use moments::{MeanSd, Moments};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The histogram behind a lock (a panic elsewhere cannot leave it half-updated: every update
+/// is a plain count).
+fn locked(c: &Mutex<Calibrated>) -> MutexGuard<'_, Calibrated> {
+    c.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// How quantiles are computed in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +55,9 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 enum Quantiles {
     Exact(Vec<f64>),
-    Calibrated(Box<Calibrated>),
+    /// Shared by the worker threads of a run (one lock per cell, taken once per block of
+    /// values), so a run holds one histogram per cell whatever its number of threads.
+    Calibrated(Arc<Mutex<Calibrated>>),
     /// Second pass: collects the values of a few buckets of a calibrated cell.
     Collect(Box<Collect>),
     /// Second pass: nothing to collect for this cell.
@@ -116,7 +124,7 @@ impl Cell {
     pub fn calibrated(edges: Arc<[f64]>) -> Cell {
         Cell {
             moments: Moments::default(),
-            quantiles: Quantiles::Calibrated(Box::new(Calibrated::new(edges))),
+            quantiles: Quantiles::Calibrated(Arc::new(Mutex::new(Calibrated::new(edges)))),
         }
     }
 
@@ -140,7 +148,7 @@ impl Cell {
         }
         Cell {
             moments: self.moments,
-            quantiles: Quantiles::Calibrated(Box::new(c)),
+            quantiles: Quantiles::Calibrated(Arc::new(Mutex::new(c))),
         }
     }
 
@@ -149,6 +157,7 @@ impl Cell {
     pub fn refinement(&self) -> Cell {
         let quantiles = match &self.quantiles {
             Quantiles::Calibrated(c) => {
+                let c = locked(c);
                 let wanted = c.refine_targets(REFINE_ABOVE);
                 if wanted.is_empty() {
                     Quantiles::Skip
@@ -173,6 +182,19 @@ impl Cell {
         }
     }
 
+    /// An empty cell for another worker: the same histogram (shared), its own moments.
+    pub fn share(&self) -> Cell {
+        let quantiles = match &self.quantiles {
+            Quantiles::Calibrated(c) => Quantiles::Calibrated(c.clone()),
+            Quantiles::Exact(_) => Quantiles::Exact(Vec::new()),
+            Quantiles::Collect(_) | Quantiles::Skip => Quantiles::Skip,
+        };
+        Cell {
+            moments: Moments::default(),
+            quantiles,
+        }
+    }
+
     /// Whether this second-pass cell collects anything.
     pub fn collects(&self) -> bool {
         matches!(self.quantiles, Quantiles::Collect(_))
@@ -183,6 +205,7 @@ impl Cell {
         if let (Quantiles::Calibrated(c), Quantiles::Collect(k)) =
             (&mut self.quantiles, collected.quantiles)
         {
+            let mut c = locked(c);
             for (b, v) in k.wanted.into_iter().zip(k.values) {
                 c.set_exact(b, v);
             }
@@ -198,7 +221,7 @@ impl Cell {
             }
             Quantiles::Calibrated(s) => {
                 self.moments.add(x);
-                s.add(x)
+                locked(s).add(x)
             }
             Quantiles::Collect(k) => {
                 let b = calibrated::bucket_id(&k.edges, x);
@@ -214,7 +237,10 @@ impl Cell {
     #[inline]
     pub fn prefetch(&self) {
         if let Quantiles::Calibrated(c) = &self.quantiles {
-            c.prefetch();
+            // Only if no other worker holds it: a hint is not worth a wait.
+            if let Ok(c) = c.try_lock() {
+                c.prefetch();
+            }
         }
     }
 
@@ -227,7 +253,7 @@ impl Cell {
             }
             Quantiles::Calibrated(s) => {
                 self.moments.add_all(xs);
-                s.add_all(xs)
+                locked(s).add_all(xs)
             }
             Quantiles::Collect(_) => xs.iter().for_each(|x| self.add(*x)),
             Quantiles::Skip => {}
@@ -238,7 +264,13 @@ impl Cell {
         self.moments.merge(&o.moments);
         match (&mut self.quantiles, &o.quantiles) {
             (Quantiles::Exact(a), Quantiles::Exact(b)) => a.extend_from_slice(b),
-            (Quantiles::Calibrated(a), Quantiles::Calibrated(b)) => a.merge(b),
+            // Workers of one run share their histograms: only separate ones add up.
+            (Quantiles::Calibrated(a), Quantiles::Calibrated(b)) => {
+                if !Arc::ptr_eq(a, b) {
+                    let b = locked(b).clone();
+                    locked(a).merge(&b);
+                }
+            }
             (Quantiles::Collect(a), Quantiles::Collect(b)) => {
                 for (x, y) in a.values.iter_mut().zip(&b.values) {
                     x.extend_from_slice(y);
@@ -253,7 +285,7 @@ impl Cell {
         let m = self.moments.finish();
         let (q, rank_error) = match &mut self.quantiles {
             Quantiles::Exact(v) => (quantile::exact(v), 0.0),
-            Quantiles::Calibrated(s) => s.quantiles(),
+            Quantiles::Calibrated(s) => locked(s).quantiles(),
             Quantiles::Collect(_) | Quantiles::Skip => {
                 unreachable!("second-pass cells are absorbed")
             }
