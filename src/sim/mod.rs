@@ -166,47 +166,7 @@ pub fn run(
     };
     let merged = match mode {
         QuantileMode::Exact => pass.run(&pool, 0..n_blocks, &exact, None)?,
-        QuantileMode::Calibrated => {
-            // Pilot: the first blocks with every value kept; their exact distribution places
-            // the histogram edges of every cell. They are then counted like all other paths.
-            let pilot = pass.run(&pool, 0..pilot_blocks, &exact, None)?;
-            let edges: Vec<Edges> =
-                pool.install(|| pilot.iter().map(Accumulators::edges).collect());
-            let start: Vec<Accumulators> = pool.install(|| {
-                pilot
-                    .into_iter()
-                    .zip(&edges)
-                    .map(|(a, e)| a.into_calibrated(e))
-                    .collect()
-            });
-            // Every worker adds to the same histograms (start's), with its own moments.
-            let shared: Vec<Accumulators> = start.iter().map(Accumulators::share).collect();
-            let calibrated = |v: usize| shared[v].share();
-            let mut merged = pass.run(&pool, pilot_blocks..n_blocks, &calibrated, Some(start))?;
-            // Second pass, only if needed: the few quantile buckets that hold too many paths
-            // (a cluster narrower than the pilot could see) collect their values exactly.
-            let second: Vec<Option<Accumulators>> =
-                pool.install(|| merged.iter().map(Accumulators::refinement).collect());
-            if second.iter().any(Option::is_some) {
-                let mut templates: Vec<Accumulators> = second
-                    .into_iter()
-                    .zip(&merged)
-                    .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
-                    .collect();
-                restrict_to_collecting(&prepared, &mut templates);
-                let collect = |v: usize| templates[v].clone();
-                let again = Pass {
-                    keep: None,
-                    n_blocks: 2 * n_blocks,
-                    ..pass
-                };
-                let collected = again.run(&pool, 0..n_blocks, &collect, None)?;
-                for (m, c) in merged.iter_mut().zip(collected) {
-                    m.absorb(c);
-                }
-            }
-            merged
-        }
+        QuantileMode::Calibrated => calibrated(pass, &pool, pilot_blocks, &exact)?,
     };
     let mut out = Vec::new();
     for (p, mut acc) in prepared.iter().zip(merged) {
@@ -225,6 +185,54 @@ pub fn run(
         seed: settings.seed,
         quantile_mode: mode,
     })
+}
+
+/// A run with calibrated histograms: a pilot of exact values places every cell's bucket edges,
+/// the other paths are then counted, and a second pass, if needed, makes crowded buckets exact.
+fn calibrated(
+    pass: Pass,
+    pool: &rayon::ThreadPool,
+    pilot_blocks: usize,
+    exact: &(dyn Fn(usize) -> Accumulators + Sync),
+) -> Result<Vec<Accumulators>, SimError> {
+    // Pilot: the first blocks with every value kept; their exact distribution places the
+    // histogram edges of every cell. They are then counted like all other paths.
+    let pilot = pass.run(pool, 0..pilot_blocks, exact, None)?;
+    let edges: Vec<Edges> = pool.install(|| pilot.iter().map(Accumulators::edges).collect());
+    let start: Vec<Accumulators> = pool.install(|| {
+        pilot
+            .into_iter()
+            .zip(&edges)
+            .map(|(a, e)| a.into_calibrated(e))
+            .collect()
+    });
+    // Every worker adds to the same histograms (start's), with its own moments.
+    let shared: Vec<Accumulators> = start.iter().map(Accumulators::share).collect();
+    let fresh = |v: usize| shared[v].share();
+    let mut merged = pass.run(pool, pilot_blocks..pass.n_blocks, &fresh, Some(start))?;
+    // Second pass, only if needed: the few quantile buckets that hold too many paths (a
+    // cluster narrower than the pilot could see) collect their values exactly.
+    let second: Vec<Option<Accumulators>> =
+        pool.install(|| merged.iter().map(Accumulators::refinement).collect());
+    if second.iter().any(Option::is_some) {
+        let mut templates: Vec<Accumulators> = second
+            .into_iter()
+            .zip(&merged)
+            .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
+            .collect();
+        restrict_to_collecting(pass.prepared, &mut templates);
+        let collect = |v: usize| templates[v].clone();
+        let again = Pass {
+            keep: None,
+            n_blocks: 2 * pass.n_blocks,
+            ..pass
+        };
+        let collected = again.run(pool, 0..pass.n_blocks, &collect, None)?;
+        for (m, c) in merged.iter_mut().zip(collected) {
+            m.absorb(c);
+        }
+    }
+    Ok(merged)
 }
 
 /// In a second pass only the municipalities with a cell that collects values (their own, or a
