@@ -203,11 +203,12 @@ volatility = 0.15
             2015 + rng.random_range(0..11)
         };
         let life = rng.random_range(12..30);
+        const GOLD: &str = "[ { driver = \"gold\", per_unit = 1.0, currency = \"USD\" } ]";
         let (kind, tags, products, capacity, jobs, hectares) = match j {
             0 => (
                 "mine",
                 "[\"gold\", \"register\"]",
-                "[ { driver = \"gold\", per_unit = 1.0, currency = \"USD\" } ]".to_string(),
+                GOLD,
                 rng.random_range(13.0..18.0) * oz_per_t,
                 2_500,
                 5_000.0,
@@ -215,7 +216,7 @@ volatility = 0.15
             1..=6 => (
                 "mine",
                 "[\"gold\", \"register\"]",
-                "[ { driver = \"gold\", per_unit = 1.0, currency = \"USD\" } ]".to_string(),
+                GOLD,
                 rng.random_range(2.5..4.0) * oz_per_t,
                 700,
                 1_500.0,
@@ -223,7 +224,7 @@ volatility = 0.15
             7..=21 => (
                 "mine",
                 "[\"gold\", \"non_register\"]",
-                "[ { driver = \"gold\", per_unit = 1.0, currency = \"USD\" } ]".to_string(),
+                GOLD,
                 rng.random_range(0.5..1.5) * oz_per_t,
                 250,
                 800.0,
@@ -231,7 +232,7 @@ volatility = 0.15
             22..=25 => (
                 "mine",
                 "[\"metal\", \"non_register\"]",
-                "[ { driver = \"copper\", per_unit = 1.0, currency = \"USD\" } ]".to_string(),
+                "[ { driver = \"copper\", per_unit = 1.0, currency = \"USD\" } ]",
                 rng.random_range(3_000.0..15_000.0),
                 300,
                 900.0,
@@ -239,7 +240,7 @@ volatility = 0.15
             26..=31 => (
                 "mine",
                 "[\"coal\"]",
-                "[ { driver = \"coal\", per_unit = 1.0 } ]".to_string(),
+                "[ { driver = \"coal\", per_unit = 1.0 } ]",
                 rng.random_range(20_000.0..200_000.0),
                 150,
                 300.0,
@@ -247,7 +248,7 @@ volatility = 0.15
             _ => (
                 "agro_processing",
                 "[\"agro\"]",
-                "[ { driver = \"milk\", per_unit = 1.0 } ]".to_string(),
+                "[ { driver = \"milk\", per_unit = 1.0 } ]",
                 rng.random_range(2e6..2e7),
                 80,
                 50.0,

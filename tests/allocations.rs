@@ -46,7 +46,7 @@ fn allocations_grow_with_blocks_not_paths() {
     let extra_paths = large - small;
     let extra_blocks = extra_paths / LANES as u64;
     let extra = allocations(&s, large).saturating_sub(allocations(&s, small));
-    // A few buffers a block (per municipality: its grant and need by year), never one a path.
+    // At most a few buffers a block (today none), never one a path.
     assert!(
         extra <= 16 * extra_blocks && extra < extra_paths / 16,
         "{extra} more allocations for {extra_paths} more paths ({extra_blocks} blocks)"

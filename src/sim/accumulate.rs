@@ -80,7 +80,12 @@ impl Accumulators {
         if !cells.iter().chain(&diff).any(Cell::collects) {
             return None;
         }
-        Some(Accumulators {
+        Some(self.emptied(cells, diff))
+    }
+
+    /// Accumulators of the same shape as these with the given cells and nothing counted yet.
+    fn emptied(&self, cells: Vec<Cell>, diff: Vec<Cell>) -> Accumulators {
+        Accumulators {
             cells,
             diff,
             means: vec![Moments::default(); self.means.len()],
@@ -88,35 +93,22 @@ impl Accumulators {
             better: vec![0; self.better.len()],
             paths: 0,
             active: None,
-        })
+        }
     }
 
     /// Empty accumulators for another worker of the same pass: calibrated histograms are
     /// shared with these (one per cell for the whole run), everything else is its own.
     pub(super) fn share(&self) -> Accumulators {
-        Accumulators {
-            cells: self.cells.iter().map(Cell::share).collect(),
-            diff: self.diff.iter().map(Cell::share).collect(),
-            means: vec![Moments::default(); self.means.len()],
-            states: vec![0; self.states.len()],
-            better: vec![0; self.better.len()],
-            paths: 0,
-            active: None,
-        }
+        self.emptied(
+            self.cells.iter().map(Cell::share).collect(),
+            self.diff.iter().map(Cell::share).collect(),
+        )
     }
 
     /// Second-pass accumulators that collect nothing.
     pub(super) fn skipping(&self) -> Accumulators {
         let skip = |c: &Vec<Cell>| vec![Cell::skip(); c.len()];
-        Accumulators {
-            cells: skip(&self.cells),
-            diff: skip(&self.diff),
-            means: vec![Moments::default(); self.means.len()],
-            states: vec![0; self.states.len()],
-            better: vec![0; self.better.len()],
-            paths: 0,
-            active: None,
-        }
+        self.emptied(skip(&self.cells), skip(&self.diff))
     }
 
     /// Per municipality: whether one of its cells (streams by year, NPV) collects values in

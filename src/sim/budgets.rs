@@ -32,11 +32,7 @@ pub fn simulate(
         for v in vals.iter_mut().take(streams.len()) {
             v.fill(0.0);
         }
-        let grant = muni.grant.by_year(m.start_year, t_n);
-        let need = muni
-            .spending_need
-            .as_ref()
-            .map(|n| n.by_year(m.start_year, t_n));
+        let (grant, need) = (&plan.grant[mu], &plan.need[mu]);
         // Each path's growth shocks, years 1.., drawn path by path from its own stream.
         let z = &mut w.growth;
         for b in 0..nb {
@@ -92,7 +88,7 @@ pub fn simulate(
                 let total = own[b] + g + project[b];
                 vals[3][i] = total;
                 w.received[b] += project[b] + community[b];
-                if let (Some(need), Some(off)) = (&need, plan.shortfall_means[mu]) {
+                if let (Some(need), Some(off)) = (need, plan.shortfall_means[mu]) {
                     let n = need[t] * idx;
                     acc.means[off + 3 * t].add(if total < n { 1.0 } else { 0.0 });
                     acc.means[off + 3 * t + 1].add((n - total).max(0.0));

@@ -81,6 +81,10 @@ pub struct Plan {
     pub streams: Vec<Vec<MuniStream>>,
     /// Per municipality and stream: where its values come from.
     pub sources: Vec<Vec<Source>>,
+    /// Per municipality and year: the equalisation grant before indexation and clawback, and
+    /// the spending need before indexation (if it has one).
+    pub grant: Vec<Vec<f64>>,
+    pub need: Vec<Option<Vec<f64>>>,
     pub routed: Vec<Routed>,
     pub flows: Vec<FlowPlan>,
     /// Instruments paying the republic, in instrument order.
@@ -289,6 +293,20 @@ impl Plan {
         Plan {
             years,
             sources,
+            grant: m
+                .municipalities
+                .iter()
+                .map(|x| x.grant.by_year(m.start_year, years))
+                .collect(),
+            need: m
+                .municipalities
+                .iter()
+                .map(|x| {
+                    x.spending_need
+                        .as_ref()
+                        .map(|n| n.by_year(m.start_year, years))
+                })
+                .collect(),
             stream_rows,
             n_rows,
             discount: crate::stats::discount_factors(m.discount_rate, years),

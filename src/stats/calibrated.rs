@@ -458,7 +458,19 @@ mod tests {
         );
         assert_eq!(bound, 1.0);
     }
-    use crate::stats::quantile::{linear, PROBS};
+    use crate::stats::quantile::{linear, rank_interval, PROBS};
+
+    /// Every estimate lies within its stated rank error of the exact quantile.
+    fn assert_within_bound(sorted: &[f64], q: &[f64; 7], bound: f64) {
+        for (k, p) in PROBS.iter().enumerate() {
+            let (lo, hi) = rank_interval(sorted, *p, bound);
+            assert!(
+                q[k] >= lo && q[k] <= hi,
+                "p{p}: {} not in [{lo}, {hi}]",
+                q[k]
+            );
+        }
+    }
 
     fn xorshift(n: usize, seed: u64) -> Vec<f64> {
         let mut x = seed;
@@ -507,17 +519,7 @@ mod tests {
         assert!(bound < 0.005, "bound {bound}");
         let mut sorted = all.clone();
         sorted.sort_by(f64::total_cmp);
-        let n = sorted.len() as f64;
-        for (k, p) in PROBS.iter().enumerate() {
-            let slack = bound + 1.0 / n;
-            let lo = linear(&sorted, (p - slack).max(0.0));
-            let hi = linear(&sorted, (p + slack).min(1.0));
-            assert!(
-                q[k] >= lo && q[k] <= hi,
-                "p{p}: {} not in [{lo}, {hi}]",
-                q[k]
-            );
-        }
+        assert_within_bound(&sorted, &q, bound);
         // The point mass at zero is exact.
         assert_eq!(q[0], 0.0);
     }
@@ -553,16 +555,7 @@ mod tests {
         let mut sorted = all.clone();
         sorted.sort_by(f64::total_cmp);
         assert_eq!(q[3], linear(&sorted, 0.5));
-        for (k, p) in PROBS.iter().enumerate() {
-            let slack = bound + 1.0 / sorted.len() as f64;
-            let lo = linear(&sorted, (p - slack).max(0.0));
-            let hi = linear(&sorted, (p + slack).min(1.0));
-            assert!(
-                q[k] >= lo && q[k] <= hi,
-                "p{p}: {} not in [{lo}, {hi}]",
-                q[k]
-            );
-        }
+        assert_within_bound(&sorted, &q, bound);
     }
 
     #[test]

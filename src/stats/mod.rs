@@ -121,13 +121,6 @@ impl Cell {
         }
     }
 
-    pub fn calibrated(edges: Arc<[f64]>) -> Cell {
-        Cell {
-            moments: Moments::default(),
-            quantiles: Quantiles::Calibrated(Arc::new(Mutex::new(Calibrated::new(edges)))),
-        }
-    }
-
     /// Edges calibrated on this (exact) cell's values.
     pub fn pilot_edges(&self) -> Arc<[f64]> {
         match &self.quantiles {

@@ -20,6 +20,17 @@ pub fn linear(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// The values a `p` quantile estimate may take if its rank error is at most `rank_error`:
+/// the exact quantiles at `p -+ (rank_error + 1/n)` of the sorted values (the `1/n` for the
+/// step between neighbouring order statistics).
+pub fn rank_interval(sorted: &[f64], p: f64, rank_error: f64) -> (f64, f64) {
+    let slack = rank_error + 1.0 / sorted.len() as f64;
+    (
+        linear(sorted, (p - slack).max(0.0)),
+        linear(sorted, (p + slack).min(1.0)),
+    )
+}
+
 /// Exact quantiles of all values.
 pub fn exact(values: &mut [f64]) -> [f64; 7] {
     values.sort_unstable_by(f64::total_cmp);

@@ -2,7 +2,7 @@
 //! checked against a direct computation from the per-path values; output folders never mixed.
 
 use super::{aimak, aimak_ok, root};
-use aimak::stats::quantile::{linear, NAMES, PROBS};
+use aimak::stats::quantile::{linear, rank_interval, NAMES, PROBS};
 use polars::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
@@ -265,6 +265,20 @@ fn a_bad_scenario_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// Each of a sketched cell's quantiles lies within its stated rank error of the exact
+/// quantile of `sorted` (up to rounding).
+fn assert_within_bound(sorted: &[f64], est: &aimak::stats::Summary, what: &str) {
+    for (k, p) in PROBS.iter().enumerate() {
+        let (lo, hi) = rank_interval(sorted, *p, est.rank_error);
+        let eps = 1e-9 * hi.abs().max(lo.abs()).max(1.0);
+        let q = est.q[k];
+        assert!(
+            q >= lo - eps && q <= hi + eps,
+            "{what} p{p}: {q} not in [{lo}, {hi}]"
+        );
+    }
+}
+
 #[test]
 fn sketched_quantiles_stay_within_their_stated_rank_error() {
     use aimak::sim;
@@ -298,21 +312,8 @@ fn sketched_quantiles_stay_within_their_stated_rank_error() {
                     .flat_map(|kb| (0..kb.lanes).map(move |b| kb.values[row][t * kb.width + b]))
                     .collect();
                 xs.sort_by(f64::total_cmp);
-                let n = xs.len() as f64;
-                for (k, p) in PROBS.iter().enumerate() {
-                    let est = sr.years[t].q[k];
-                    // The estimate lies between the exact quantiles at p -+ (bound + 1/n).
-                    let slack = sr.years[t].rank_error + 1.0 / n;
-                    let lo = linear(&xs, (p - slack).max(0.0));
-                    let hi = linear(&xs, (p + slack).min(1.0));
-                    let eps = 1e-9 * hi.abs().max(1.0);
-                    assert!(
-                        est >= lo - eps && est <= hi + eps,
-                        "{} {} year {t} p{p}: {est} not in [{lo}, {hi}]",
-                        mr.id,
-                        sr.name
-                    );
-                }
+                let what = format!("{} {} year {t}", mr.id, sr.name);
+                assert_within_bound(&xs, &sr.years[t], &what);
             }
         }
     }
@@ -426,21 +427,8 @@ fn sketched_paired_differences_stay_within_their_stated_rank_error() {
                 let (b, v) = (value(0, pair.base, t), value(1, pair.variant, t));
                 let mut d: Vec<f64> = v.iter().zip(&b).map(|(x, y)| x - y).collect();
                 d.sort_by(f64::total_cmp);
-                let n = d.len() as f64;
-                let est = &cs.years[t];
-                for (k, p) in PROBS.iter().enumerate() {
-                    let slack = est.rank_error + 1.0 / n;
-                    let lo = linear(&d, (p - slack).max(0.0));
-                    let hi = linear(&d, (p + slack).min(1.0));
-                    let eps = 1e-9 * hi.abs().max(lo.abs()).max(1.0);
-                    assert!(
-                        est.q[k] >= lo - eps && est.q[k] <= hi + eps,
-                        "{} {} year {t} p{p}: {} not in [{lo}, {hi}]",
-                        cm.id,
-                        cs.name,
-                        est.q[k]
-                    );
-                }
+                let what = format!("{} {} year {t}", cm.id, cs.name);
+                assert_within_bound(&d, &cs.years[t], &what);
                 checked += 1;
             }
         }

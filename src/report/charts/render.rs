@@ -612,15 +612,7 @@ fn budget<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetChart) -> Res {
         .chain(need.iter().map(|n| n.1))
         .fold(0.0, f64::max);
     let ticks = Ticks::new(lang, lo, hi, 5);
-    let pct = Ticks::percent(lang, 0.5);
-    let strip_b = PLOT_BOTTOM;
-    let strip_t = strip_b - STRIP_H;
-    let f = Frame {
-        l: MARGIN_L + ticks.width(c).max(pct.width(c)) + 18.0,
-        t: plot_top,
-        r: PAGE_W - MARGIN_R,
-        b: strip_t - STRIP_GAP,
-    };
+    let (f, strip) = plot_and_strip(c, lang, &ticks, plot_top);
     axis_header(
         c,
         t(lang, Key::MillionSom),
@@ -660,12 +652,6 @@ fn budget<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetChart) -> Res {
     }
     c.line(&[(f.l, f.b), (f.r, f.b)], AXIS, 2.0)?;
 
-    let strip = Frame {
-        l: f.l,
-        t: strip_t,
-        r: f.r,
-        b: strip_b,
-    };
     prob_strip(
         c,
         strip,
@@ -676,6 +662,33 @@ fn budget<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetChart) -> Res {
         None,
     )?;
     year_labels(c, strip, &x, &years)
+}
+
+/// The frames of a chart with a probability strip under its plot: the plot from `plot_top`,
+/// then the strip at the bottom, with the same left edge (room for the labels of both axes).
+fn plot_and_strip<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    lang: Lang,
+    ticks: &Ticks,
+    plot_top: f64,
+) -> (Frame, Frame) {
+    let pct = Ticks::percent(lang, 0.5);
+    let l = MARGIN_L + ticks.width(c).max(pct.width(c)) + 18.0;
+    let (r, strip_b) = (PAGE_W - MARGIN_R, PLOT_BOTTOM);
+    let strip_t = strip_b - STRIP_H;
+    let plot = Frame {
+        l,
+        t: plot_top,
+        r,
+        b: strip_t - STRIP_GAP,
+    };
+    let strip = Frame {
+        l,
+        t: strip_t,
+        r,
+        b: strip_b,
+    };
+    (plot, strip)
 }
 
 /// A strip of probability bars (0–100%) under the main plot, sharing its years, with its
@@ -757,15 +770,7 @@ fn variant_diff<DB: DrawingBackend>(c: &Canvas<DB>, ch: &VariantDiffChart) -> Re
     let lo = bands.iter().map(|b| b.p05.min(b.mean)).fold(0.0, f64::min);
     let hi = bands.iter().map(|b| b.p95.max(b.mean)).fold(0.0, f64::max);
     let ticks = Ticks::new(lang, lo, hi, 5);
-    let pct = Ticks::percent(lang, 0.5);
-    let strip_b = PLOT_BOTTOM;
-    let strip_t = strip_b - STRIP_H;
-    let f = Frame {
-        l: MARGIN_L + ticks.width(c).max(pct.width(c)) + 18.0,
-        t: plot_top,
-        r: PAGE_W - MARGIN_R,
-        b: strip_t - STRIP_GAP,
-    };
+    let (f, strip) = plot_and_strip(c, lang, &ticks, plot_top);
     let head = format!(
         "{}, {}",
         t(lang, Key::DiffVariantBaseline),
@@ -790,12 +795,6 @@ fn variant_diff<DB: DrawingBackend>(c: &Canvas<DB>, ch: &VariantDiffChart) -> Re
     c.line(&[(f.l, py), (f.r, py)], INK, 2.5)?;
     c.line(&[(f.l, f.b), (f.r, f.b)], AXIS, 2.0)?;
 
-    let strip = Frame {
-        l: f.l,
-        t: strip_t,
-        r: f.r,
-        b: strip_b,
-    };
     prob_strip(
         c,
         strip,
