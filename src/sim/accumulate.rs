@@ -4,14 +4,14 @@ use super::plan::Plan;
 use super::projects::ProjectPaths;
 use super::{compare, Block, Work};
 use crate::model::Model;
-use crate::stats::{Cell, Moments};
+use crate::stats::{calibrated, Cell, Moments};
 use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Histogram edges of every cell of one variant, calibrated on the pilot paths.
 pub struct Edges {
-    pub cells: Vec<Arc<[f64]>>,
-    pub diff: Vec<Arc<[f64]>>,
+    pub cells: Vec<Arc<calibrated::Edges>>,
+    pub diff: Vec<Arc<calibrated::Edges>>,
 }
 
 /// The statistics of one variant, as one worker accumulates them.
@@ -58,7 +58,7 @@ impl Accumulators {
 
     /// These exact accumulators with their cells turned into calibrated ones (in parallel).
     pub(super) fn into_calibrated(self, e: &Edges) -> Accumulators {
-        let conv = |cells: Vec<Cell>, edges: &[Arc<[f64]>]| -> Vec<Cell> {
+        let conv = |cells: Vec<Cell>, edges: &[Arc<calibrated::Edges>]| -> Vec<Cell> {
             cells
                 .into_par_iter()
                 .zip(edges)

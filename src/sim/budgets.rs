@@ -88,11 +88,17 @@ pub fn simulate(
                 let total = own[b] + g + project[b];
                 vals[3][i] = total;
                 w.received[b] += project[b] + community[b];
-                if let (Some(need), Some(off)) = (need, plan.shortfall_means[mu]) {
+                if let Some(need) = need {
                     let n = need[t] * idx;
-                    acc.means[off + 3 * t].add(if total < n { 1.0 } else { 0.0 });
-                    acc.means[off + 3 * t + 1].add((n - total).max(0.0));
-                    acc.means[off + 3 * t + 2].add(n);
+                    let [short, gap, needed] = &mut w.shortfall;
+                    short[b] = if total < n { 1.0 } else { 0.0 };
+                    gap[b] = (n - total).max(0.0);
+                    needed[b] = n;
+                }
+            }
+            if let (Some(_), Some(off)) = (need, plan.shortfall_means[mu]) {
+                for (k, series) in w.shortfall.iter().enumerate() {
+                    acc.means[off + 3 * t + k].add_all(&series[..nb]);
                 }
             }
         }

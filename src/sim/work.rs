@@ -52,6 +52,9 @@ pub struct Work {
     pub own: Vec<f64>,
     pub project: Vec<f64>,
     pub community: Vec<f64>,
+    /// A municipality's shortfall in the current year, per lane: whether its budget falls
+    /// short of its spending need, by how much, and the need.
+    pub shortfall: [Vec<f64>; 3],
     /// A fund's balance in each lane.
     pub balance: Vec<f64>,
     /// A municipality's growth shocks, `[t * width + lane]`.
@@ -99,6 +102,7 @@ impl Work {
             own: vec![0.0; l],
             project: vec![0.0; l],
             community: vec![0.0; l],
+            shortfall: [vec![0.0; l], vec![0.0; l], vec![0.0; l]],
             balance: vec![0.0; l],
             growth: vec![0.0; t * l],
             kept: None,

@@ -8,7 +8,7 @@ pub mod moments;
 pub mod quantile;
 pub mod wide;
 
-use calibrated::Calibrated;
+use calibrated::{Calibrated, Edges};
 pub use moments::{MeanSd, Moments};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -67,9 +67,23 @@ enum Quantiles {
 /// The values of the buckets `wanted` (ids of [`calibrated::bucket_id`]), one list each.
 #[derive(Debug)]
 struct Collect {
-    edges: Arc<[f64]>,
+    edges: Arc<Edges>,
     wanted: Vec<u32>,
     values: Vec<Vec<f64>>,
+}
+
+impl Collect {
+    fn add_all(&mut self, xs: &[f64]) {
+        let mut ids = [0usize; calibrated::BATCH];
+        for chunk in xs.chunks(calibrated::BATCH) {
+            self.edges.bucket_ids(chunk, &mut ids);
+            for (&id, &x) in ids.iter().zip(chunk) {
+                if let Some(i) = self.wanted.iter().position(|w| *w as usize == id) {
+                    self.values[i].push(x);
+                }
+            }
+        }
+    }
 }
 
 /// A copy keeps each list's room (every worker starts from one template).
@@ -122,7 +136,7 @@ impl Cell {
     }
 
     /// Edges calibrated on this (exact) cell's values.
-    pub fn pilot_edges(&self) -> Arc<[f64]> {
+    pub fn pilot_edges(&self) -> Arc<Edges> {
         match &self.quantiles {
             Quantiles::Exact(v) => {
                 let mut v = v.clone();
@@ -134,10 +148,10 @@ impl Cell {
     }
 
     /// This exact cell's values in a calibrated cell with `edges`.
-    pub fn into_calibrated(self, edges: Arc<[f64]>) -> Cell {
+    pub fn into_calibrated(self, edges: Arc<Edges>) -> Cell {
         let mut c = Calibrated::new(edges);
         if let Quantiles::Exact(v) = &self.quantiles {
-            v.iter().for_each(|x| c.add(*x));
+            c.add_all(v);
         }
         Cell {
             moments: self.moments,
@@ -216,12 +230,7 @@ impl Cell {
                 self.moments.add(x);
                 locked(s).add(x)
             }
-            Quantiles::Collect(k) => {
-                let b = calibrated::bucket_id(&k.edges, x);
-                if let Some(i) = k.wanted.iter().position(|w| *w == b) {
-                    k.values[i].push(x);
-                }
-            }
+            Quantiles::Collect(k) => k.add_all(&[x]),
             Quantiles::Skip => {}
         }
     }
@@ -248,7 +257,7 @@ impl Cell {
                 self.moments.add_all(xs);
                 locked(s).add_all(xs)
             }
-            Quantiles::Collect(_) => xs.iter().for_each(|x| self.add(*x)),
+            Quantiles::Collect(k) => k.add_all(xs),
             Quantiles::Skip => {}
         }
     }
