@@ -378,7 +378,7 @@ pub fn fmt_number(lang: Lang, value: f64, decimals: usize) -> String {
     let digits: Vec<char> = int_part.chars().collect();
     let group = digits.len() >= min_group;
     for (i, c) in digits.iter().enumerate() {
-        if group && i > 0 && (digits.len() - i) % 3 == 0 {
+        if group && i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(*c);

@@ -74,11 +74,11 @@ struct Collect {
 
 impl Collect {
     fn add_all(&mut self, xs: &[f64]) {
-        let mut ids = [0usize; calibrated::BATCH];
+        let mut ids = [0u32; calibrated::BATCH];
         for chunk in xs.chunks(calibrated::BATCH) {
             self.edges.bucket_ids(chunk, &mut ids);
             for (&id, &x) in ids.iter().zip(chunk) {
-                if let Some(i) = self.wanted.iter().position(|w| *w as usize == id) {
+                if let Some(i) = self.wanted.iter().position(|w| *w == id) {
                     self.values[i].push(x);
                 }
             }

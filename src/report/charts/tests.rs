@@ -412,7 +412,7 @@ fn check_xml(doc: &str) -> Result<usize, String> {
         }
         let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
         let tag = &rest[open + 1..close];
-        if tag.matches('"').count() % 2 != 0 {
+        if !tag.matches('"').count().is_multiple_of(2) {
             return Err(format!("unbalanced quotes in <{tag}>"));
         }
         if let Some(name) = tag.strip_prefix('/') {
