@@ -78,7 +78,7 @@ pub struct Edges {
     len: usize,
     /// Per slot, the edges in earlier slots (at most `len`); `None` when some slot holds more
     /// than [`SCAN`] edges (the cell is then binary-searched).
-    first: Option<Box<[u16; GUIDE]>>,
+    first: Option<Box<[u8; GUIDE]>>,
     /// The guide's scale. Linear: slot `(x - lo) * scale`. Else `key(x) - key_lo`, at most
     /// `key_span`, shifted right by `shift`.
     linear: bool,
@@ -112,7 +112,7 @@ impl Edges {
             key_span: 0,
             shift: 0,
         };
-        if len < 2 || len > u16::MAX as usize {
+        if len < 2 || len > u8::MAX as usize {
             return e;
         }
         // The interior edges set the range: the outermost may be far out (a point mass at
@@ -137,10 +137,10 @@ impl Edges {
             }
         }
         let slots: Vec<usize> = e.iter().map(|x| e.slot(*x)).collect();
-        let mut first = Box::new([0u16; GUIDE]);
+        let mut first = Box::new([0u8; GUIDE]);
         let (mut i, mut widest) = (0, 0);
         for (j, f) in first.iter_mut().enumerate() {
-            *f = i as u16;
+            *f = i as u8;
             let from = i;
             while i < len && slots[i] == j {
                 i += 1;
@@ -469,7 +469,7 @@ impl Calibrated {
             lines(self.counts.as_ptr() as *const u8, self.counts.len() * 2);
             lines(self.edges.as_ptr() as *const u8, self.edges.len() * 8);
             if let Some(first) = &self.edges.first {
-                lines(first.as_ptr() as *const u8, GUIDE * 2);
+                lines(first.as_ptr(), GUIDE);
             }
         }
     }

@@ -8,6 +8,10 @@
 use super::wide::U384;
 
 const SCALE: f64 = (1u64 << 20) as f64;
+/// Fixed-point magnitudes below this are summed in 64-bit lanes ([`Moments::add_moderate`]).
+const MODERATE: f64 = (1u64 << 52) as f64;
+/// Values summed in one run of 64-bit lanes: 2^8 terms below 2^52 stay below 2^60.
+const RUN: usize = 256;
 /// Values beyond this magnitude cannot be summarised exactly (1.3e30).
 pub const MAX_ABS: f64 = 1.2676506002282294e30; // 2^100
 
@@ -57,27 +61,68 @@ impl Moments {
         }
     }
 
-    /// Adds many values, as [`Moments::add`] one by one would: the running sums stay in
-    /// registers instead of going through memory for every value.
+    /// Adds many values, as [`Moments::add`] one by one would (the sums are exact, so they
+    /// are the same bits), but faster: runs of moderate values are summed in 64-bit lanes
+    /// the processor can add side by side.
     pub fn add_all(&mut self, xs: &[f64]) {
-        let (mut sum, mut sq_lo, mut sq_hi) = (0i128, 0u128, 0u64);
-        for &x in xs {
-            let y = x * SCALE;
-            if y.abs() < 9.2e18 {
-                let q = y as i64;
-                sum += q as i128;
-                let (lo, carry) = sq_lo.overflowing_add((q as i128 * q as i128) as u128);
-                sq_lo = lo;
-                sq_hi += carry as u64;
+        for chunk in xs.chunks(RUN) {
+            // Every value, not stopping at the first large one, so the test vectorises.
+            let moderate = chunk
+                .iter()
+                .fold(true, |ok, x| ok & ((x * SCALE).abs() < MODERATE));
+            if moderate {
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx512f")
+                    && std::arch::is_x86_feature_detected!("avx512dq")
+                    && std::arch::is_x86_feature_detected!("avx512vl")
+                {
+                    // SAFETY: the processor has these instructions.
+                    unsafe { self.add_moderate_avx512(chunk) };
+                    continue;
+                }
+                self.add_moderate(chunk);
             } else {
-                self.add_big(y);
+                chunk.iter().for_each(|x| self.add(*x));
             }
         }
+    }
+
+    /// Adds at most [`RUN`] values whose fixed-point magnitudes are below 2^52. Each
+    /// magnitude is split into 26-bit halves, `a = h 2^26 + l`, so that `a^2 = h^2 2^52 +
+    /// h l 2^27 + l^2` sums in three 64-bit lanes (each term is below 2^52 and a run adds at
+    /// most 2^8 of them), and the value itself in a fourth.
+    #[inline(always)]
+    fn add_moderate(&mut self, xs: &[f64]) {
+        debug_assert!(xs.len() <= RUN);
+        const HALF: u32 = 26;
+        let (mut sum, mut hh, mut hl, mut ll) = (0i64, 0u64, 0u64, 0u64);
+        for &x in xs {
+            // SAFETY: the caller checked that |x * SCALE| is below 2^52 (so finite).
+            let q: i64 = unsafe { (x * SCALE).to_int_unchecked() };
+            sum += q;
+            let a = q.unsigned_abs();
+            // Both halves fit 32 bits: their products are single 32 x 32 -> 64 multiplies.
+            let (h, l) = (
+                (a >> HALF) as u32 as u64,
+                (a & ((1 << HALF) - 1)) as u32 as u64,
+            );
+            hh += h * h;
+            hl += h * l;
+            ll += l * l;
+        }
+        let sq = ((hh as u128) << (2 * HALF)) + ((hl as u128) << (HALF + 1)) + ll as u128;
         self.n += xs.len() as u64;
-        self.sum += sum;
-        let (lo, carry) = self.sq_lo.overflowing_add(sq_lo);
+        self.sum += sum as i128;
+        let (lo, carry) = self.sq_lo.overflowing_add(sq);
         self.sq_lo = lo;
-        self.sq_hi += sq_hi + carry as u64;
+        self.sq_hi += carry as u64;
+    }
+
+    /// [`Moments::add_moderate`] compiled for AVX-512 (the same integer sums).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    unsafe fn add_moderate_avx512(&mut self, xs: &[f64]) {
+        self.add_moderate(xs)
     }
 
     #[cold]
@@ -206,6 +251,45 @@ mod tests {
         }
         let naive_mean = xs.iter().sum::<f64>() / xs.len() as f64;
         assert!((whole.mean - naive_mean).abs() < 1e-5);
+    }
+
+    /// Sums of runs (moderate values in 64-bit lanes, large ones one by one) are the sums of
+    /// the values one by one, to the bit: at the edges of the lanes' range, past it, and
+    /// with negative values, whichever instructions the processor has.
+    #[test]
+    fn adding_many_is_adding_one_by_one() {
+        let edge = MODERATE / SCALE;
+        let mut xs: Vec<f64> = (0..3000)
+            .map(|i| ((i * 7919) % 1013) as f64 * 1234.567 - 3e5)
+            .collect();
+        xs.extend([
+            edge * 0.999_999,
+            -edge * 0.999_999,
+            edge,
+            -edge,
+            2.0 * edge,
+            1e20,
+        ]);
+        xs.extend(std::iter::repeat_n(edge * 0.999_999, 300));
+        xs.extend(std::iter::repeat_n(-edge * 0.999_999, 300));
+        let state = |m: &Moments| (m.n, m.sum, m.sq_lo, m.sq_hi, m.big.clone().map(|b| b.sq.0));
+        for run in [1, 5, 256, 257, xs.len()] {
+            let mut one = Moments::default();
+            let mut many = Moments::default();
+            for c in xs.chunks(run) {
+                c.iter().for_each(|x| one.add(*x));
+                many.add_all(c);
+            }
+            assert_eq!(state(&one), state(&many), "runs of {run}");
+            assert_eq!(one.finish(), many.finish());
+        }
+        // The portable copy too (the vector copy runs above where the processor has it).
+        let mut portable = Moments::default();
+        let run = &xs[..200];
+        portable.add_moderate(run);
+        let mut one = Moments::default();
+        run.iter().for_each(|x| one.add(*x));
+        assert_eq!(state(&one), state(&portable));
     }
 
     #[test]
