@@ -198,11 +198,14 @@ impl Edges {
             if std::arch::is_x86_feature_detected!("avx512f")
                 && std::arch::is_x86_feature_detected!("avx512dq")
                 && std::arch::is_x86_feature_detected!("avx512vl")
+                && std::arch::is_x86_feature_detected!("popcnt")
             {
                 // SAFETY: the processor has these instructions.
                 return unsafe { self.bucket_ids_avx512(x, out) };
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("popcnt")
+            {
                 // SAFETY: the processor has these instructions.
                 return unsafe { self.bucket_ids_avx2(x, out) };
             }
@@ -211,7 +214,7 @@ impl Edges {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl,popcnt")]
     unsafe fn bucket_ids_avx512(&self, x: &[f64; BATCH], out: &mut [u32; BATCH]) {
         use std::arch::x86_64::*;
         self.place(x, out, |w, x| {
@@ -222,7 +225,7 @@ impl Edges {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,popcnt")]
     unsafe fn bucket_ids_avx2(&self, x: &[f64; BATCH], out: &mut [u32; BATCH]) {
         use std::arch::x86_64::*;
         self.place(x, out, |w, x| {
@@ -838,7 +841,9 @@ mod tests {
                     e.place(full, &mut ids, Edges::scan);
                     assert_eq!(&ids[..], w, "baseline instructions");
                     #[cfg(target_arch = "x86_64")]
-                    if std::arch::is_x86_feature_detected!("avx2") {
+                    if std::arch::is_x86_feature_detected!("avx2")
+                        && std::arch::is_x86_feature_detected!("popcnt")
+                    {
                         // SAFETY: the processor has these instructions.
                         unsafe { e.bucket_ids_avx2(full, &mut ids) };
                         assert_eq!(&ids[..], w, "AVX2");
