@@ -27,10 +27,13 @@ pub fn simulate(
             continue;
         }
         let streams = &plan.streams[mu];
-        // values[s][t * lanes + b] for this municipality's streams
-        let vals = &mut w.muni_vals;
-        for v in vals.iter_mut().take(streams.len()) {
+        let n_s = streams.len();
+        // This year's values of each stream, per lane (streams without a source stay zero),
+        // and each stream's NPV so far.
+        let (vals, npv) = (&mut w.year_vals, &mut w.npv);
+        for (v, n) in vals.iter_mut().zip(npv.iter_mut()).take(n_s) {
             v.fill(0.0);
+            n.fill(-0.0);
         }
         let (grant, need) = (&plan.grant[mu], &plan.need[mu]);
         // Each path's growth shocks, years 1.., drawn path by path from its own stream.
@@ -46,11 +49,11 @@ pub fn simulate(
                 z[t * lanes + b] = growth.normal();
             }
         }
-        // Then year by year, every lane together.
+        // Then year by year, every lane together; each year's values go to their statistics
+        // at once, while they are in cache.
         let (own, project, community) = (&mut w.own, &mut w.project, &mut w.community);
         own[..nb].fill(muni.own_revenue);
         for t in 0..t_n {
-            let row = t * lanes..t * lanes + nb;
             project[..nb].fill(0.0);
             community[..nb].fill(0.0);
             for (s, src) in plan.sources[mu].iter().enumerate() {
@@ -64,7 +67,7 @@ pub fn simulate(
                 } else {
                     &mut project[..nb]
                 };
-                for ((x, v), p) in vals[s][row.clone()].iter_mut().zip(from).zip(sum) {
+                for ((x, v), p) in vals[s][..nb].iter_mut().zip(from).zip(sum) {
                     *x = *v;
                     *p += v;
                 }
@@ -82,11 +85,11 @@ pub fn simulate(
                     0.0
                 };
                 let g = (grant[t] * idx - muni.grant_offset * counted_prev).max(0.0);
-                vals[0][i] = own[b];
-                vals[1][i] = g;
-                vals[2][i] = project[b];
+                vals[0][b] = own[b];
+                vals[1][b] = g;
+                vals[2][b] = project[b];
                 let total = own[b] + g + project[b];
-                vals[3][i] = total;
+                vals[3][b] = total;
                 w.received[b] += project[b] + community[b];
                 if let Some(need) = need {
                     let n = need[t] * idx;
@@ -101,28 +104,26 @@ pub fn simulate(
                     acc.means[off + 3 * t + k].add_all(&series[..nb]);
                 }
             }
-        }
-        if let Some(kept) = &mut w.kept {
-            for (s, _) in streams.iter().enumerate() {
-                kept[plan.stream_rows[mu] + s].copy_from_slice(&vals[s]);
+            if let Some(kept) = &mut w.kept {
+                for (s, v) in vals.iter().enumerate().take(n_s) {
+                    kept[plan.stream_rows[mu] + s][t * lanes..t * lanes + nb]
+                        .copy_from_slice(&v[..nb]);
+                }
             }
-        }
-        // Statistics: per stream and year, and the NPV per stream.
-        let npv = &mut w.npv[..nb];
-        for (s, _) in streams.iter().enumerate() {
-            let base = plan.muni_cells[mu] + s * t_n;
-            npv.fill(-0.0);
-            for t in 0..t_n {
-                let row = &vals[s][t * lanes..t * lanes + nb];
-                if let Some(next) = acc.cells.get(base + t + 1) {
+            // Statistics: per stream and year, and the NPV per stream so far.
+            for (s, v) in vals.iter().enumerate().take(n_s) {
+                let cell = plan.muni_cell(mu, s, t);
+                if let Some(next) = acc.cells.get(cell + 1) {
                     next.prefetch();
                 }
-                acc.cells[base + t].add_all(row);
-                for (v, x) in npv.iter_mut().zip(row) {
-                    *v += x * plan.discount[t];
+                acc.cells[cell].add_all(&v[..nb]);
+                for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {
+                    *n += x * plan.discount[t];
                 }
             }
-            acc.cells[plan.npv_cells[mu] + s].add_all(npv);
+        }
+        for (s, n) in npv.iter().enumerate().take(n_s) {
+            acc.cells[plan.npv_cells[mu] + s].add_all(&n[..nb]);
         }
     }
 }

@@ -105,6 +105,8 @@ pub struct Plan {
     pub stream_rows: Vec<usize>,
     pub n_rows: usize,
     // Offsets of statistics cells.
+    /// A municipality's stream-years: year by year, its streams within a year
+    /// ([`Plan::muni_cell`]).
     pub muni_cells: Vec<usize>,
     pub npv_cells: Vec<usize>,
     pub republic_cells: usize,
@@ -122,6 +124,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The cell of municipality `mu`'s stream `s` in year `t`. Years outside, streams inside:
+    /// budgets are computed year by year, and add each year's streams to consecutive cells.
+    #[inline]
+    pub fn muni_cell(&self, mu: usize, s: usize, t: usize) -> usize {
+        self.muni_cells[mu] + t * self.streams[mu].len() + s
+    }
+
     pub fn new(m: &Model) -> Plan {
         let years = m.years;
         let nm = m.municipalities.len();

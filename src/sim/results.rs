@@ -181,7 +181,7 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         for (s, kind) in plan.streams[mu].iter().enumerate() {
             streams.push(StreamResults {
                 name: kind.name(m),
-                years: years_of(plan.muni_cells[mu] + s * t_n),
+                years: (0..t_n).map(|t| cells[plan.muni_cell(mu, s, t)]).collect(),
                 npv: NO_NPV,
             });
         }

@@ -45,10 +45,11 @@ pub struct Work {
     pub due: Vec<f64>,
     pub received: Vec<f64>,
     pub accounted: Vec<f64>,
-    pub muni_vals: Vec<Vec<f64>>,
-    /// One value per lane: a municipal stream's NPV; a municipality's own revenue, project
-    /// and community money in the current year.
-    pub npv: Vec<f64>,
+    /// Per municipal stream, one value per lane: this year's value, and the NPV so far.
+    pub year_vals: Vec<Vec<f64>>,
+    pub npv: Vec<Vec<f64>>,
+    /// One value per lane: a municipality's own revenue, project and community money in the
+    /// current year.
     pub own: Vec<f64>,
     pub project: Vec<f64>,
     pub community: Vec<f64>,
@@ -96,9 +97,9 @@ impl Work {
             due: vec![0.0; l],
             received: vec![0.0; l],
             accounted: vec![0.0; l],
-            muni_vals: vec![vec![0.0; t * l]; max_streams],
+            year_vals: vec![vec![0.0; l]; max_streams],
             first_muni: 0,
-            npv: vec![0.0; l],
+            npv: vec![vec![0.0; l]; max_streams],
             own: vec![0.0; l],
             project: vec![0.0; l],
             community: vec![0.0; l],
