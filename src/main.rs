@@ -160,6 +160,12 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .map(|n| n.get())
             .unwrap_or(1),
     };
+    // Everything parallel after the simulation (charts, tables) keeps to the same number of
+    // threads. The global pool is built once per process; a second run in the same process
+    // keeps the first one's, which only matters to speed.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
     let settings = aimak::sim::Settings {
         paths,
         seed: args.seed.unwrap_or(scenario.run.seed),
