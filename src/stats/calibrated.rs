@@ -412,6 +412,54 @@ pub fn bucket_id(edges: &Edges, x: f64) -> u32 {
     id[0]
 }
 
+/// Where a histogram's memory lies (its lock and header, counts, edges and guide), so that a
+/// worker can ask the processor to start loading it a little before use, without taking its
+/// lock or reading it: the counts of all cells are far larger than the caches, and each block
+/// of paths visits every cell once. Addresses only: a hint is never dereferenced.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prefetch {
+    spans: [(usize, usize); 4],
+}
+
+impl Prefetch {
+    /// The spans of the histogram `c`. Its counts and edges never move: they are allocated
+    /// once, whole (the high bits of counts, allocated later and seldom used, are left out).
+    pub fn of(c: &Arc<std::sync::Mutex<Calibrated>>) -> Prefetch {
+        let h = c.lock().unwrap_or_else(|e| e.into_inner());
+        let first = h
+            .edges
+            .first
+            .as_ref()
+            .map_or((0, 0), |f| (f.as_ptr() as usize, GUIDE));
+        Prefetch {
+            spans: [
+                (
+                    Arc::as_ptr(c) as usize,
+                    std::mem::size_of::<std::sync::Mutex<Calibrated>>(),
+                ),
+                (h.counts.as_ptr() as usize, h.counts.len() * 2),
+                (h.edges.as_ptr() as usize, h.edges.len() * 8),
+                first,
+            ],
+        }
+    }
+
+    /// Asks the processor to start loading the spans into its first-level cache.
+    #[inline]
+    pub fn issue(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            for &(at, bytes) in &self.spans {
+                for off in (0..bytes).step_by(64) {
+                    // SAFETY: a prefetch is a hint that never faults, whatever the address.
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>((at + off) as *const i8) };
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Calibrated {
     edges: Arc<Edges>,
@@ -453,28 +501,6 @@ impl Calibrated {
 
     pub fn add(&mut self, x: f64) {
         self.add_all(std::slice::from_ref(&x));
-    }
-
-    /// Asks the processor to start loading this histogram's counts and edges, so that they are
-    /// in cache when values are added a little later (the counts of all cells are far larger
-    /// than the caches, and each block of paths visits every cell once).
-    #[inline]
-    pub fn prefetch(&self) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let lines = |p: *const u8, bytes: usize| {
-                for off in (0..bytes).step_by(64) {
-                    // SAFETY: prefetching is only a hint; the address stays inside the slice.
-                    unsafe { _mm_prefetch::<_MM_HINT_T0>(p.add(off) as *const i8) };
-                }
-            };
-            lines(self.counts.as_ptr() as *const u8, self.counts.len() * 2);
-            lines(self.edges.as_ptr() as *const u8, self.edges.len() * 8);
-            if let Some(first) = &self.edges.first {
-                lines(first.as_ptr(), GUIDE);
-            }
-        }
     }
 
     /// Adds many values, as [`Calibrated::add`] one by one would, but faster (see

@@ -8,7 +8,7 @@ pub mod moments;
 pub mod quantile;
 pub mod wide;
 
-use calibrated::{Calibrated, Edges};
+use calibrated::{Calibrated, Edges, Prefetch};
 pub use moments::{MeanSd, Moments};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -56,8 +56,9 @@ pub struct Cell {
 enum Quantiles {
     Exact(Vec<f64>),
     /// Shared by the worker threads of a run (one lock per cell, taken once per block of
-    /// values), so a run holds one histogram per cell whatever its number of threads.
-    Calibrated(Arc<Mutex<Calibrated>>),
+    /// values), so a run holds one histogram per cell whatever its number of threads; with
+    /// where its memory lies, to load it ahead of use without taking the lock.
+    Calibrated(Arc<Mutex<Calibrated>>, Prefetch),
     /// Second pass: collects the values of a few buckets of a calibrated cell.
     Collect(Box<Collect>),
     /// Second pass: nothing to collect for this cell.
@@ -153,9 +154,11 @@ impl Cell {
         if let Quantiles::Exact(v) = &self.quantiles {
             c.add_all(v);
         }
+        let c = Arc::new(Mutex::new(c));
+        let p = Prefetch::of(&c);
         Cell {
             moments: self.moments,
-            quantiles: Quantiles::Calibrated(Arc::new(Mutex::new(c))),
+            quantiles: Quantiles::Calibrated(c, p),
         }
     }
 
@@ -163,7 +166,7 @@ impl Cell {
     /// whose share of paths is above [`REFINE_ABOVE`] (`Skip` if there are none).
     pub fn refinement(&self) -> Cell {
         let quantiles = match &self.quantiles {
-            Quantiles::Calibrated(c) => {
+            Quantiles::Calibrated(c, _) => {
                 let c = locked(c);
                 let wanted = c.refine_targets(REFINE_ABOVE);
                 if wanted.is_empty() {
@@ -192,7 +195,7 @@ impl Cell {
     /// An empty cell for another worker: the same histogram (shared), its own moments.
     pub fn share(&self) -> Cell {
         let quantiles = match &self.quantiles {
-            Quantiles::Calibrated(c) => Quantiles::Calibrated(c.clone()),
+            Quantiles::Calibrated(c, p) => Quantiles::Calibrated(c.clone(), *p),
             Quantiles::Exact(_) => Quantiles::Exact(Vec::new()),
             Quantiles::Collect(_) | Quantiles::Skip => Quantiles::Skip,
         };
@@ -209,7 +212,7 @@ impl Cell {
 
     /// Takes the values a second pass collected for this cell.
     pub fn absorb(&mut self, collected: Cell) {
-        if let (Quantiles::Calibrated(c), Quantiles::Collect(k)) =
+        if let (Quantiles::Calibrated(c, _), Quantiles::Collect(k)) =
             (&mut self.quantiles, collected.quantiles)
         {
             let mut c = locked(c);
@@ -226,7 +229,7 @@ impl Cell {
                 self.moments.add(x);
                 v.push(x)
             }
-            Quantiles::Calibrated(s) => {
+            Quantiles::Calibrated(s, _) => {
                 self.moments.add(x);
                 locked(s).add(x)
             }
@@ -235,14 +238,11 @@ impl Cell {
         }
     }
 
-    /// Starts loading this cell's histogram into cache (see [`Calibrated::prefetch`]).
+    /// Starts loading this cell's histogram into cache (see [`Prefetch`]).
     #[inline]
     pub fn prefetch(&self) {
-        if let Quantiles::Calibrated(c) = &self.quantiles {
-            // Only if no other worker holds it: a hint is not worth a wait.
-            if let Ok(c) = c.try_lock() {
-                c.prefetch();
-            }
+        if let Quantiles::Calibrated(_, p) = &self.quantiles {
+            p.issue();
         }
     }
 
@@ -253,7 +253,7 @@ impl Cell {
                 self.moments.add_all(xs);
                 v.extend_from_slice(xs)
             }
-            Quantiles::Calibrated(s) => {
+            Quantiles::Calibrated(s, _) => {
                 self.moments.add_all(xs);
                 locked(s).add_all(xs)
             }
@@ -267,7 +267,7 @@ impl Cell {
         match (&mut self.quantiles, &o.quantiles) {
             (Quantiles::Exact(a), Quantiles::Exact(b)) => a.extend_from_slice(b),
             // Workers of one run share their histograms: only separate ones add up.
-            (Quantiles::Calibrated(a), Quantiles::Calibrated(b)) => {
+            (Quantiles::Calibrated(a, _), Quantiles::Calibrated(b, _)) => {
                 if !Arc::ptr_eq(a, b) {
                     let b = locked(b).clone();
                     locked(a).merge(&b);
@@ -287,7 +287,7 @@ impl Cell {
         let m = self.moments.finish();
         let (q, rank_error) = match &mut self.quantiles {
             Quantiles::Exact(v) => (quantile::exact(v), 0.0),
-            Quantiles::Calibrated(s) => locked(s).quantiles(),
+            Quantiles::Calibrated(s, _) => locked(s).quantiles(),
             Quantiles::Collect(_) | Quantiles::Skip => {
                 unreachable!("second-pass cells are absorbed")
             }
