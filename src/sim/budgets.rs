@@ -7,6 +7,9 @@ use super::{Accumulators, Block, Work};
 use crate::model::Model;
 use ndarray::s;
 
+/// Zeros for a lane-wide series that has none yet (last year's counts in the first year).
+const ZEROS: [f64; super::LANES] = [0.0; super::LANES];
+
 /// Computes every municipality's streams in every lane and adds them to the statistics.
 pub fn simulate(
     m: &Model,
@@ -67,33 +70,46 @@ pub fn simulate(
                 } else {
                     &mut project[..nb]
                 };
+                let from = from.to_slice().expect("lanes are contiguous");
                 for ((x, v), p) in vals[s][..nb].iter_mut().zip(from).zip(sum) {
                     *x = *v;
                     *p += v;
                 }
             }
-            for b in 0..nb {
-                let i = t * lanes + b;
-                if t > 0 {
-                    let g = (muni.growth_mean + muni.growth_sd * z[i]).max(-0.9);
-                    own[b] *= 1.0 + g;
+            // Lane by lane, over slices cut to the block's lanes, so the loops vectorise.
+            let lane = t * lanes..t * lanes + nb;
+            if t > 0 {
+                for (o, z) in own[..nb].iter_mut().zip(&z[lane.clone()]) {
+                    *o *= 1.0 + (muni.growth_mean + muni.growth_sd * z).max(-0.9);
                 }
-                let idx = if muni.indexed { w.cpi[i] } else { 1.0 };
-                let counted_prev = if t > 0 {
-                    w.counted[[mu, t - 1, b]]
-                } else {
-                    0.0
-                };
-                let g = (grant[t] * idx - muni.grant_offset * counted_prev).max(0.0);
-                vals[0][b] = own[b];
-                vals[1][b] = g;
-                vals[2][b] = project[b];
+            }
+            let cpi = &w.cpi[lane];
+            // Last year's counted own revenue, which the grant claws back.
+            let prev = match t {
+                0 => &ZEROS[..nb],
+                _ => &w
+                    .counted
+                    .slice(s![mu, t - 1, ..nb])
+                    .to_slice()
+                    .expect("lanes are contiguous")[..nb],
+            };
+            let [own_v, grant_v, project_v, total_v, ..] = &mut vals[..] else {
+                unreachable!("every municipality has its four budget streams")
+            };
+            let (own, project, community) = (&own[..nb], &project[..nb], &community[..nb]);
+            let received = &mut w.received[..nb];
+            let [short, gap, needed] = &mut w.shortfall;
+            for b in 0..nb {
+                let idx = if muni.indexed { cpi[b] } else { 1.0 };
+                let g = (grant[t] * idx - muni.grant_offset * prev[b]).max(0.0);
+                own_v[b] = own[b];
+                grant_v[b] = g;
+                project_v[b] = project[b];
                 let total = own[b] + g + project[b];
-                vals[3][b] = total;
-                w.received[b] += project[b] + community[b];
+                total_v[b] = total;
+                received[b] += project[b] + community[b];
                 if let Some(need) = need {
                     let n = need[t] * idx;
-                    let [short, gap, needed] = &mut w.shortfall;
                     short[b] = if total < n { 1.0 } else { 0.0 };
                     gap[b] = (n - total).max(0.0);
                     needed[b] = n;
