@@ -343,7 +343,7 @@ fn on_key_scale(a: f64, b: f64) -> bool {
     a > 0.0 || b < 0.0
 }
 
-/// The inverse of the position of a value in an interval (see [`Edges::bucket`]).
+/// The inverse of the position of a value in an interval (see [`Edges::bucket_ids`]).
 fn at_position(a: f64, b: f64, t: f64) -> f64 {
     if on_key_scale(a, b) {
         let (ka, kb) = (key(a), key(b));
