@@ -115,7 +115,8 @@ pub fn simulate(
                     needed[b] = n;
                 }
             }
-            if let (Some(_), Some(off)) = (need, plan.shortfall_means[mu]) {
+            // A municipality has shortfall means exactly when it has a need.
+            if let Some(off) = plan.shortfall_means[mu] {
                 for (k, series) in w.shortfall.iter().enumerate() {
                     acc.means[off + 3 * t + k].add_all(&series[..nb]);
                 }

@@ -16,16 +16,20 @@ pub struct Results {
 impl Results {
     /// The largest rank error bound of any reported quantile (0 when exact).
     pub fn max_rank_error(&self) -> f64 {
+        // A stream's years and its NPV.
+        let stream = |w: f64, years: &[Summary], npv: &Summary| {
+            years
+                .iter()
+                .chain(std::iter::once(npv))
+                .fold(w, |w, x| w.max(x.rank_error))
+        };
         let mut worst = 0.0f64;
         for v in &self.variants {
             for m in &v.municipalities {
-                for s in &m.streams {
-                    worst = s
-                        .years
-                        .iter()
-                        .chain(std::iter::once(&s.npv))
-                        .fold(worst, |w, x| w.max(x.rank_error));
-                }
+                worst = m
+                    .streams
+                    .iter()
+                    .fold(worst, |w, s| stream(w, &s.years, &s.npv));
             }
             for l in &v.levels {
                 for s in &l.streams {
@@ -44,13 +48,10 @@ impl Results {
                 .iter()
                 .fold(worst, |w, (_, x)| w.max(x.rank_error));
             for c in v.compare.iter().flatten() {
-                for s in &c.streams {
-                    worst = s
-                        .years
-                        .iter()
-                        .chain(std::iter::once(&s.npv))
-                        .fold(worst, |w, x| w.max(x.rank_error));
-                }
+                worst = c
+                    .streams
+                    .iter()
+                    .fold(worst, |w, s| stream(w, &s.years, &s.npv));
             }
         }
         worst

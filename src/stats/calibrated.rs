@@ -10,7 +10,7 @@
 //!
 //! A bucket that holds a needed order statistic and too many paths (a cluster narrower than
 //! the pilot could see) can be made exact: a second pass collects the values that fall in it
-//! ([`bucket_id`]) and [`Calibrated::set_exact`] takes them, sorted.
+//! ([`Edges::bucket_ids`]) and [`Calibrated::set_exact`] takes them, sorted.
 
 use super::quantile::{from_order_stats, Sketch};
 use std::sync::Arc;
@@ -195,17 +195,11 @@ impl Edges {
         };
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512dq")
-                && std::arch::is_x86_feature_detected!("avx512vl")
-                && std::arch::is_x86_feature_detected!("popcnt")
-            {
+            if super::has_avx512() {
                 // SAFETY: the processor has these instructions.
                 return unsafe { self.bucket_ids_avx512(x, out) };
             }
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("popcnt")
-            {
+            if super::has_avx2() {
                 // SAFETY: the processor has these instructions.
                 return unsafe { self.bucket_ids_avx2(x, out) };
             }
@@ -402,14 +396,6 @@ fn partition_points(e: &[f64], xs: &[f64; BATCH], out: &mut [u32; BATCH]) {
     for j in 0..BATCH {
         out[j] = (base[j] + (e[base[j]] <= xs[j]) as usize) as u32;
     }
-}
-
-/// The bucket of `x` in a histogram with `edges`, as numbered by [`Calibrated::refine_targets`].
-#[inline]
-pub fn bucket_id(edges: &Edges, x: f64) -> u32 {
-    let mut id = [0; BATCH];
-    edges.bucket_ids(&[x], &mut id);
-    id[0]
 }
 
 /// Where a histogram's memory lies (its lock and header, counts, edges and guide), so that a
@@ -800,6 +786,13 @@ mod tests {
         assert_within_bound(&sorted, &q, bound);
     }
 
+    /// The bucket of `x`, through the batch placement.
+    fn bucket_id(edges: &Edges, x: f64) -> u32 {
+        let mut id = [0; BATCH];
+        edges.bucket_ids(&[x], &mut id);
+        id[0]
+    }
+
     /// A value's bucket by the definition, one value at a time: its place among the edges by
     /// binary search, then below, above, at an edge or the sub-bucket of its interval.
     fn reference_bucket(e: &[f64], x: f64) -> u32 {
@@ -867,9 +860,7 @@ mod tests {
                     e.place(full, &mut ids, Edges::scan);
                     assert_eq!(&ids[..], w, "baseline instructions");
                     #[cfg(target_arch = "x86_64")]
-                    if std::arch::is_x86_feature_detected!("avx2")
-                        && std::arch::is_x86_feature_detected!("popcnt")
-                    {
+                    if crate::stats::has_avx2() {
                         // SAFETY: the processor has these instructions.
                         unsafe { e.bucket_ids_avx2(full, &mut ids) };
                         assert_eq!(&ids[..], w, "AVX2");

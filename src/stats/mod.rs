@@ -18,6 +18,21 @@ fn locked(c: &Mutex<Calibrated>) -> MutexGuard<'_, Calibrated> {
     c.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Whether the processor has the AVX-512 instructions (with popcnt) that the vector copies
+/// of histogram placement and moment sums are compiled for.
+#[cfg(target_arch = "x86_64")]
+fn has_avx512() -> bool {
+    use std::arch::is_x86_feature_detected as has;
+    has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("popcnt")
+}
+
+/// Whether the processor has AVX2 (with popcnt), for the narrower vector copy.
+#[cfg(target_arch = "x86_64")]
+fn has_avx2() -> bool {
+    use std::arch::is_x86_feature_detected as has;
+    has!("avx2") && has!("popcnt")
+}
+
 /// How quantiles are computed in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QuantileMode {
@@ -65,7 +80,7 @@ enum Quantiles {
     Skip,
 }
 
-/// The values of the buckets `wanted` (ids of [`calibrated::bucket_id`]), one list each.
+/// The values of the buckets `wanted` (ids of [`calibrated::Edges::bucket_ids`]), one list each.
 #[derive(Debug)]
 struct Collect {
     edges: Arc<Edges>,
@@ -222,22 +237,6 @@ impl Cell {
         }
     }
 
-    #[inline]
-    pub fn add(&mut self, x: f64) {
-        match &mut self.quantiles {
-            Quantiles::Exact(v) => {
-                self.moments.add(x);
-                v.push(x)
-            }
-            Quantiles::Calibrated(s, _) => {
-                self.moments.add(x);
-                locked(s).add(x)
-            }
-            Quantiles::Collect(k) => k.add_all(&[x]),
-            Quantiles::Skip => {}
-        }
-    }
-
     /// Starts loading this cell's histogram into cache (see [`Prefetch`]).
     #[inline]
     pub fn prefetch(&self) {
@@ -246,7 +245,7 @@ impl Cell {
         }
     }
 
-    /// Adds many values, as [`Cell::add`] one by one would, but faster.
+    /// Adds values, in order.
     pub fn add_all(&mut self, xs: &[f64]) {
         match &mut self.quantiles {
             Quantiles::Exact(v) => {

@@ -72,10 +72,7 @@ impl Moments {
                 .fold(true, |ok, x| ok & ((x * SCALE).abs() < MODERATE));
             if moderate {
                 #[cfg(target_arch = "x86_64")]
-                if std::arch::is_x86_feature_detected!("avx512f")
-                    && std::arch::is_x86_feature_detected!("avx512dq")
-                    && std::arch::is_x86_feature_detected!("avx512vl")
-                {
+                if super::has_avx512() {
                     // SAFETY: the processor has these instructions.
                     unsafe { self.add_moderate_avx512(chunk) };
                     continue;
@@ -120,7 +117,7 @@ impl Moments {
 
     /// [`Moments::add_moderate`] compiled for AVX-512 (the same integer sums).
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl,popcnt")]
     unsafe fn add_moderate_avx512(&mut self, xs: &[f64]) {
         self.add_moderate(xs)
     }

@@ -279,22 +279,32 @@ fn assert_within_bound(sorted: &[f64], est: &aimak::stats::Summary, what: &str) 
     }
 }
 
-#[test]
-fn sketched_quantiles_stay_within_their_stated_rank_error() {
+/// A calibrated run of `variants` on 2 threads, with every path's values kept.
+fn calibrated_with_kept_paths(
+    s: &aimak::model::Scenario,
+    variants: &[&str],
+    paths: u64,
+    seed: u64,
+) -> (aimak::sim::Results, Vec<aimak::sim::KeptBlock>) {
     use aimak::sim;
-    use std::sync::Mutex;
-    let s = aimak::scenario::load_builtin().unwrap();
-    let kept = Mutex::new(Vec::new());
+    let kept = std::sync::Mutex::new(Vec::new());
     let settings = sim::Settings {
-        paths: 12_000,
-        seed: 4,
+        paths,
+        seed,
         threads: 2,
         quantiles: Some(aimak::stats::QuantileMode::Calibrated),
     };
     let keep = |kb: sim::KeptBlock| kept.lock().unwrap().push(kb);
-    let r = sim::run(&s, &["baseline"], &settings, &|_, _| {}, Some(&keep)).unwrap();
+    let r = sim::run(s, variants, &settings, &|_, _| {}, Some(&keep)).unwrap();
+    (r, kept.into_inner().unwrap())
+}
+
+#[test]
+fn sketched_quantiles_stay_within_their_stated_rank_error() {
+    use aimak::sim;
+    let s = aimak::scenario::load_builtin().unwrap();
+    let (r, blocks) = calibrated_with_kept_paths(&s, &["baseline"], 12_000, 4);
     let plan = sim::plan::Plan::new(&s.baseline);
-    let blocks = kept.into_inner().unwrap();
     let bound = r.max_rank_error();
     // The sketch guarantees each estimate to within its own stated bound; the largest bound
     // is what the metadata reports (max_rank_error).
@@ -384,19 +394,9 @@ fn a_precision_run_stops_and_its_paths_reproduce_its_tables() {
 #[test]
 fn sketched_paired_differences_stay_within_their_stated_rank_error() {
     use aimak::sim;
-    use std::sync::Mutex;
     let s = aimak::scenario::load_builtin().unwrap();
-    let kept = Mutex::new(Vec::new());
-    let settings = sim::Settings {
-        paths: 6_000,
-        seed: 5,
-        threads: 2,
-        quantiles: Some(aimak::stats::QuantileMode::Calibrated),
-    };
     let names: Vec<&str> = s.models().map(|(n, _)| n).collect();
-    let keep = |kb: sim::KeptBlock| kept.lock().unwrap().push(kb);
-    let r = sim::run(&s, &names, &settings, &|_, _| {}, Some(&keep)).unwrap();
-    let blocks = kept.into_inner().unwrap();
+    let (r, blocks) = calibrated_with_kept_paths(&s, &names, 6_000, 5);
     assert!(r.max_rank_error() <= aimak::stats::REFINE_ABOVE);
     let plans: Vec<_> = s.models().map(|(_, m)| sim::plan::Plan::new(m)).collect();
     let cp =
