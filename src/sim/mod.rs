@@ -431,7 +431,7 @@ pub fn simulate_block(
     w: &mut Work,
     acc: &mut Accumulators,
 ) -> Result<(), SimError> {
-    w.clear();
+    w.clear(&p.plan);
     for stage in Stage::ALL {
         run_stage(p, seeds, blk, w, acc, stage);
     }

@@ -95,6 +95,9 @@ pub struct Plan {
     pub memberships: Vec<Vec<(usize, usize)>>,
     /// Funds that receive any money.
     pub fund_live: Vec<bool>,
+    /// Municipalities whose counted own revenue (which the grant claws back) gets project
+    /// money: those a counted flow or a live counted fund pays. The others' stays zero.
+    pub counted_munis: Vec<usize>,
     // Entity keys of the random streams.
     pub driver_keys: Vec<u64>,
     pub muni_keys: Vec<u64>,
@@ -198,6 +201,18 @@ impl Plan {
                 memberships[mu].push((fi, pos));
             }
         }
+        let mut counted = vec![false; nm];
+        for fl in &flows {
+            for mu in fl.dests.iter().filter_map(|d| d.2) {
+                counted[mu] = true;
+            }
+        }
+        for (fi, f) in m.funds.iter().enumerate() {
+            if fund_live[fi] && f.counts_for_grant {
+                f.members.iter().for_each(|&mu| counted[mu] = true);
+            }
+        }
+        let counted_munis = (0..nm).filter(|&mu| counted[mu]).collect();
         let mut streams = Vec::with_capacity(nm);
         for (mu, ms) in memberships.iter().enumerate() {
             let mut s = vec![
@@ -325,6 +340,7 @@ impl Plan {
             republic,
             oblast_streams,
             memberships,
+            counted_munis,
             fund_live,
             driver_keys: m
                 .drivers
