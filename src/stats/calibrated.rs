@@ -486,6 +486,14 @@ pub struct Calibrated {
     exact: Vec<(u32, Vec<f64>)>,
 }
 
+/// Where a walk through a histogram's buckets in value order stands: at a bucket (as
+/// [`Calibrated::in_order`] numbers them), with the values below it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Walk {
+    bucket: usize,
+    seen: u64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Located {
     value: f64,
@@ -593,9 +601,11 @@ impl Calibrated {
     }
 
     /// The estimate of the `r`-th smallest of `n` values (0-based), exact where its bucket
-    /// was collected in a second pass.
-    fn order_stat(&self, r: u64, n: u64) -> Located {
-        let l = self.locate_rank(r, n);
+    /// was collected in a second pass. `walk` is where the previous call stopped: the order
+    /// statistics of the quantiles are asked for in (nearly) increasing order, so each call
+    /// goes on from there instead of summing the counts from the first bucket again.
+    fn order_stat(&self, r: u64, n: u64, walk: &mut Walk) -> Located {
+        let l = self.locate_rank(r, n, walk);
         match self.exact.iter().find(|(b, _)| *b == l.bucket) {
             Some((_, v)) => Located {
                 value: v[l.rank as usize],
@@ -606,7 +616,21 @@ impl Calibrated {
         }
     }
 
-    fn locate_rank(&self, r: u64, n: u64) -> Located {
+    /// Buckets in value order (each edge, then the sub-buckets above it): the `j`-th as
+    /// (its count's index, its id).
+    #[inline]
+    fn in_order(&self, j: usize) -> (usize, Slot) {
+        let (i, k) = (j / (SUBS + 1), j % (SUBS + 1));
+        match k {
+            0 => (i, Slot::Edge(i)),
+            _ => (
+                self.edges.len() + i * SUBS + k - 1,
+                Slot::Sub(i * SUBS + k - 1),
+            ),
+        }
+    }
+
+    fn locate_rank(&self, r: u64, n: u64, walk: &mut Walk) -> Located {
         let m = self.edges.len();
         if r < self.below {
             let (v, share) = self.tails.order_stat(r, n);
@@ -617,37 +641,53 @@ impl Calibrated {
                 rank: r,
             };
         }
-        let mut seen = self.below;
-        for i in 0..m {
+        if walk.seen > r || walk.seen < self.below {
+            *walk = Walk {
+                bucket: 0,
+                seen: self.below,
+            };
+        }
+        // Edges, and the sub-buckets between them: the last edge has none above it.
+        let buckets = (m * (SUBS + 1)).saturating_sub(SUBS);
+        while walk.bucket < buckets {
+            // A whole interval (an edge and its sub-buckets) at once where the rank lies
+            // beyond it: its counts lie together, and are summed without a branch.
+            let e = walk.bucket / (SUBS + 1);
+            if walk.bucket.is_multiple_of(SUBS + 1) && e + 1 < m && self.hi.is_empty() {
+                let subs = &self.counts[m + e * SUBS..m + (e + 1) * SUBS];
+                let whole = self.counts[e] as u64 + subs.iter().map(|c| *c as u64).sum::<u64>();
+                if r >= walk.seen + whole {
+                    walk.seen += whole;
+                    walk.bucket += SUBS + 1;
+                    continue;
+                }
+            }
+            let (i, slot) = self.in_order(walk.bucket);
             let c = self.count_at(i);
-            if r < seen + c {
+            if r < walk.seen + c {
+                let rank = r - walk.seen;
+                let (value, share) = match slot {
+                    Slot::Sub(s) => {
+                        let e = s / SUBS;
+                        let (a, b) = (self.edges[e], self.edges[e + 1]);
+                        let f = (rank as f64 + 0.5) / c as f64;
+                        let t = ((s % SUBS) as f64 + f) / SUBS as f64;
+                        (at_position(a, b, t), c as f64 / n as f64)
+                    }
+                    _ => (self.edges[i], 0.0),
+                };
                 return Located {
-                    value: self.edges[i],
-                    share: 0.0,
-                    bucket: Slot::Edge(i).id(m),
-                    rank: r - seen,
+                    value,
+                    share,
+                    bucket: slot.id(m),
+                    rank,
                 };
             }
-            seen += c;
-            if i + 1 == m {
-                break;
-            }
-            let (a, b) = (self.edges[i], self.edges[i + 1]);
-            for k in 0..SUBS {
-                let c = self.count_at(m + i * SUBS + k);
-                if r < seen + c {
-                    let f = ((r - seen) as f64 + 0.5) / c as f64;
-                    return Located {
-                        value: at_position(a, b, (k as f64 + f) / SUBS as f64),
-                        share: c as f64 / n as f64,
-                        bucket: Slot::Sub(i * SUBS + k).id(m),
-                        rank: r - seen,
-                    };
-                }
-                seen += c;
-            }
+            walk.seen += c;
+            walk.bucket += 1;
         }
         // Above the last edge: the upper part of the tails.
+        let seen = walk.seen;
         let (v, share) = self.tails.order_stat(r - seen + self.below, n);
         Located {
             value: v,
@@ -662,8 +702,9 @@ impl Calibrated {
     pub fn refine_targets(&self, limit: f64) -> Vec<u32> {
         let n = self.count();
         let mut t = Vec::new();
+        let mut walk = Walk::default();
         from_order_stats(n, |r, n| {
-            let l = self.order_stat(r, n);
+            let l = self.order_stat(r, n, &mut walk);
             if l.share > limit && !t.contains(&l.bucket) {
                 t.push(l.bucket);
             }
@@ -700,8 +741,9 @@ impl Calibrated {
     /// The seven quantiles (numpy "linear" between estimated order statistics) and the
     /// largest share of paths in a bucket they came from: a bound on their rank error.
     pub fn quantiles(&self) -> ([f64; 7], f64) {
+        let mut walk = Walk::default();
         from_order_stats(self.count(), |r, n| {
-            let l = self.order_stat(r, n);
+            let l = self.order_stat(r, n, &mut walk);
             (l.value, l.share)
         })
     }
@@ -917,6 +959,25 @@ mod tests {
         // The hard mixture puts 40% of its pilot in a cluster 1% wide, within one slot of a
         // guide spread over 20 orders of magnitude: it is searched. The others are guided.
         assert_eq!(guided, [false, true, true, true, true]);
+    }
+
+    #[test]
+    fn one_walk_finds_the_order_statistics_as_fresh_walks_do() {
+        let all = mixture(2_000, 5);
+        let mut pilot = all[..512].to_vec();
+        pilot.sort_by(f64::total_cmp);
+        let edges = edges_from_pilot(&pilot);
+        // Few values make the quantiles ask for the same ranks twice, and for a lower rank
+        // after a higher one.
+        for n in [1, 2, 3, 7, 20, 513, 2_000] {
+            let mut c = Calibrated::new(edges.clone());
+            c.add_all(&all[..n]);
+            let fresh = from_order_stats(c.count(), |r, n| {
+                let l = c.order_stat(r, n, &mut Walk::default());
+                (l.value, l.share)
+            });
+            assert_eq!(c.quantiles(), fresh, "{n} values");
+        }
     }
 
     #[test]
