@@ -5,6 +5,7 @@ use super::plan::{Plan, Source};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Accumulators, Block, Work};
 use crate::model::Model;
+use crate::stats;
 use ndarray::s;
 
 /// Zeros for a lane-wide series that has none yet (last year's counts in the first year).
@@ -130,17 +131,14 @@ pub fn simulate(
             // Statistics: per stream and year, and the NPV per stream so far.
             for (s, v) in vals.iter().enumerate().take(n_s) {
                 let cell = plan.muni_cell(mu, s, t);
-                if let Some(next) = acc.cells.get(cell + 1) {
-                    next.prefetch();
-                }
-                acc.cells[cell].add_all(&v[..nb]);
+                stats::add_in_order(&mut acc.cells, cell, &v[..nb]);
                 for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {
                     *n += x * plan.discount[t];
                 }
             }
         }
         for (s, n) in npv.iter().enumerate().take(n_s) {
-            acc.cells[plan.npv_cells[mu] + s].add_all(&n[..nb]);
+            stats::add_in_order(&mut acc.cells, plan.npv_cells[mu] + s, &n[..nb]);
         }
     }
 }

@@ -5,6 +5,7 @@
 use super::plan::Plan;
 use super::{Accumulators, Block, Prepared, Work};
 use crate::model::Model;
+use crate::stats;
 
 /// One compared stream of one municipality: its name and its row in each variant's kept
 /// values (`None`: the variant does not list it, so it is zero there).
@@ -89,7 +90,7 @@ pub(super) fn compare_block(
     };
     let mut d = vec![0.0; blk.lanes];
     let add = |acc: &mut Accumulators, c: usize, d: &[f64]| {
-        acc.diff[c].add_all(d);
+        stats::add_in_order(&mut acc.diff, c, d);
         acc.better[c] += d.iter().filter(|x| **x > 0.0).count() as u64;
     };
     for (mu, pairs) in cp.pairs.iter().enumerate() {

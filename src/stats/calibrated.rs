@@ -456,13 +456,22 @@ impl Prefetch {
     /// Asks the processor to start loading the spans into its first-level cache.
     #[inline]
     pub fn issue(&self) {
+        self.issue_part(0, 1);
+    }
+
+    /// Asks for part `part` of `parts` of each span: a histogram is about 80 cache lines,
+    /// more than the processor keeps loading at once, so they are asked for a few at a time
+    /// while the previous histogram is counted.
+    #[inline]
+    pub fn issue_part(&self, part: usize, parts: usize) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
             for &(at, bytes) in &self.spans {
-                for off in (0..bytes).step_by(64) {
+                let lines = bytes.div_ceil(64);
+                for line in part * lines / parts..(part + 1) * lines / parts {
                     // SAFETY: a prefetch is a hint that never faults, whatever the address.
-                    unsafe { _mm_prefetch::<_MM_HINT_T0>((at + off) as *const i8) };
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>((at + 64 * line) as *const i8) };
                 }
             }
         }
@@ -525,9 +534,17 @@ impl Calibrated {
     /// [`Edges::bucket_ids`]. A value equal to an edge is always counted at that edge, so both
     /// ways give the same counts.
     pub fn add_all(&mut self, xs: &[f64]) {
+        self.add_all_ahead(xs, None);
+    }
+
+    /// [`Calibrated::add_all`], loading the histogram `ahead` into cache meanwhile.
+    pub fn add_all_ahead(&mut self, xs: &[f64], ahead: Option<&Prefetch>) {
         let Some((edge, value)) = self.edges.dominant else {
-            return self.place_all(xs);
+            return self.place_all(xs, ahead);
         };
+        if let Some(p) = ahead {
+            p.issue();
+        }
         const RUN: usize = 256;
         let mut rest = [0.0; RUN];
         for run in xs.chunks(RUN) {
@@ -540,14 +557,18 @@ impl Calibrated {
             if n < run.len() {
                 self.bump(edge, (run.len() - n) as u64);
             }
-            self.place_all(&rest[..n]);
+            self.place_all(&rest[..n], None);
         }
     }
 
     /// Adds values one batch of [`BATCH`] after another, each placed by [`Edges::bucket_ids`].
-    fn place_all(&mut self, xs: &[f64]) {
+    fn place_all(&mut self, xs: &[f64], ahead: Option<&Prefetch>) {
         let mut ids = [0u32; BATCH];
-        for chunk in xs.chunks(BATCH) {
+        let parts = xs.len().div_ceil(BATCH);
+        for (part, chunk) in xs.chunks(BATCH).enumerate() {
+            if let Some(p) = ahead {
+                p.issue_part(part, parts);
+            }
             self.edges.bucket_ids(chunk, &mut ids);
             for (&id, &x) in ids.iter().zip(chunk) {
                 match id {
@@ -999,7 +1020,7 @@ mod tests {
         let mut placed = Calibrated::new(edges.clone());
         for run in all.chunks(250) {
             counted.add_all(run);
-            placed.place_all(run);
+            placed.place_all(run, None);
         }
         assert_eq!(counted.counts, placed.counts);
         assert_eq!(counted.below, placed.below);

@@ -237,11 +237,30 @@ impl Cell {
         }
     }
 
-    /// Starts loading this cell's histogram into cache (see [`Prefetch`]).
-    #[inline]
-    pub fn prefetch(&self) {
-        if let Quantiles::Calibrated(_, p) = &self.quantiles {
-            p.issue();
+    /// Where this cell's histogram lies, to load it into cache ahead of use.
+    fn prefetcher(&self) -> Option<&Prefetch> {
+        match &self.quantiles {
+            Quantiles::Calibrated(_, p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Adds values, as [`Cell::add_all`], while the histogram of `next` (the cell to be
+    /// added to next) is loaded into cache, a few lines per batch of values (see
+    /// [`Calibrated::add_all_ahead`]).
+    pub fn add_all_ahead(&mut self, xs: &[f64], next: Option<&Cell>) {
+        let ahead = next.and_then(Cell::prefetcher);
+        match &mut self.quantiles {
+            Quantiles::Calibrated(s, _) => {
+                self.moments.add_all(xs);
+                locked(s).add_all_ahead(xs, ahead)
+            }
+            _ => {
+                if let Some(p) = ahead {
+                    p.issue();
+                }
+                self.add_all(xs)
+            }
         }
     }
 
@@ -298,6 +317,13 @@ impl Cell {
             rank_error,
         }
     }
+}
+
+/// Adds `xs` to `cells[i]` while the histogram of `cells[i + 1]` is loaded into cache: for
+/// callers that visit cells in order, as budgets and paired differences do.
+pub fn add_in_order(cells: &mut [Cell], i: usize, xs: &[f64]) {
+    let (this, next) = cells[i..].split_at_mut(1);
+    this[0].add_all_ahead(xs, next.first());
 }
 
 /// Net present value of a yearly series: `sum_t x[t] / (1 + r)^t`, the first year undiscounted.
