@@ -73,6 +73,8 @@ const DOMINANT: usize = 4;
 
 /// Slots of an edge guide.
 const GUIDE: usize = 512;
+/// Bytes after a guide's slots.
+const GUIDE_PAD: usize = 4;
 /// Edges a guide slot may hold for a cell to be guided (else it is searched).
 const SCAN: usize = 8;
 
@@ -93,7 +95,8 @@ pub struct Edges {
     len: usize,
     /// Per slot, the edges in earlier slots (at most `len`); `None` when some slot holds more
     /// than [`SCAN`] edges (the cell is then binary-searched).
-    first: Option<Box<[u8; GUIDE]>>,
+    /// Followed by [`GUIDE_PAD`] zeros, so that a 32-bit load at any slot stays inside.
+    first: Option<Box<[u8; GUIDE + GUIDE_PAD]>>,
     /// The guide's scale. Linear: slot `(x - lo) * scale`. Else `key(x) - key_lo`, at most
     /// `key_span`, shifted right by `shift`.
     linear: bool,
@@ -155,9 +158,9 @@ impl Edges {
             }
         }
         let slots: Vec<usize> = e.iter().map(|x| e.slot(*x)).collect();
-        let mut first = Box::new([0u8; GUIDE]);
+        let mut first = Box::new([0u8; GUIDE + GUIDE_PAD]);
         let (mut i, mut widest) = (0, 0);
-        for (j, f) in first.iter_mut().enumerate() {
+        for (j, f) in first[..GUIDE].iter_mut().enumerate() {
             *f = i as u8;
             let from = i;
             while i < len && slots[i] == j {
@@ -227,25 +230,30 @@ impl Edges {
                 return unsafe { self.bucket_ids_avx2(x, out) };
             }
         }
-        self.place(x, out, Self::scan)
+        self.place(x, out, Self::slots, Self::scan)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512dq,avx512vl,popcnt")]
     unsafe fn bucket_ids_avx512(&self, x: &[f64; BATCH], out: &mut [u32; BATCH]) {
         use std::arch::x86_64::*;
-        self.place(x, out, |w, x| {
-            // SAFETY: `w` holds SCAN = 8 values, one 512-bit load.
-            let v = unsafe { _mm512_loadu_pd(w.as_ptr()) };
-            _mm512_cmp_pd_mask::<_CMP_LE_OQ>(v, _mm512_set1_pd(x)).count_ones()
-        })
+        self.place(
+            x,
+            out,
+            |e, f, x, p| e.slots_avx512(f, x, p),
+            |w, x| {
+                // SAFETY: `w` holds SCAN = 8 values, one 512-bit load.
+                let v = unsafe { _mm512_loadu_pd(w.as_ptr()) };
+                _mm512_cmp_pd_mask::<_CMP_LE_OQ>(v, _mm512_set1_pd(x)).count_ones()
+            },
+        )
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     unsafe fn bucket_ids_avx2(&self, x: &[f64; BATCH], out: &mut [u32; BATCH]) {
         use std::arch::x86_64::*;
-        self.place(x, out, |w, x| {
+        self.place(x, out, Self::slots, |w, x| {
             let xv = _mm256_set1_pd(x);
             // SAFETY: `w` holds SCAN = 8 values, two 256-bit loads.
             let (lo, hi) = unsafe {
@@ -258,6 +266,68 @@ impl Edges {
             let hi = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LE_OQ>(hi, xv));
             (lo | hi << 4).count_ones()
         })
+    }
+
+    /// Per value, the edges in the slots before its own (by the guide `first`); none for NaN,
+    /// which no edge is at or below (its key may put it in any slot).
+    #[inline(always)]
+    fn slots(&self, first: &[u8; GUIDE + GUIDE_PAD], x: &[f64; BATCH], p: &mut [u32; BATCH]) {
+        for j in 0..BATCH {
+            p[j] = if x[j].is_nan() {
+                0
+            } else {
+                first[self.slot(x[j])] as u32
+            };
+        }
+    }
+
+    /// [`Edges::slots`] eight values at a time: the same operations (integer, or exactly
+    /// rounded), so the same slots.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl,popcnt")]
+    fn slots_avx512(
+        &self,
+        first: &[u8; GUIDE + GUIDE_PAD],
+        x: &[f64; BATCH],
+        p: &mut [u32; BATCH],
+    ) {
+        use std::arch::x86_64::*;
+        let top = (GUIDE - 1) as u64;
+        for j in (0..BATCH).step_by(8) {
+            // SAFETY: `x` and `p` hold `j + 8` values.
+            let v = unsafe { _mm512_loadu_pd(x.as_ptr().add(j)) };
+            let slot = if self.linear {
+                // `max` returns its second operand where the first is NaN, as `slot` sends
+                // NaN to 0.
+                let t = _mm512_mul_pd(
+                    _mm512_sub_pd(v, _mm512_set1_pd(self.lo)),
+                    _mm512_set1_pd(self.scale),
+                );
+                let t = _mm512_min_pd(
+                    _mm512_max_pd(t, _mm512_setzero_pd()),
+                    _mm512_set1_pd(top as f64),
+                );
+                _mm512_cvtepi32_epi64(_mm512_cvttpd_epi32(t))
+            } else {
+                // `key`: the bits, flipped where negative, else with the top bit set.
+                let b = _mm512_castpd_si512(v);
+                let flip = _mm512_or_si512(_mm512_srai_epi64::<63>(b), _mm512_set1_epi64(i64::MIN));
+                let k = _mm512_xor_si512(b, flip);
+                let lo = _mm512_set1_epi64(self.key_lo as i64);
+                let d = _mm512_sub_epi64(_mm512_max_epu64(k, lo), lo);
+                let d = _mm512_min_epu64(d, _mm512_set1_epi64(self.key_span as i64));
+                let d = _mm512_srlv_epi64(d, _mm512_set1_epi64(self.shift as i64));
+                _mm512_min_epu64(d, _mm512_set1_epi64(top as i64))
+            };
+            // One byte per slot, read as 32 bits (the guide is padded) and masked.
+            // SAFETY: slots are below GUIDE, and the guide holds GUIDE + GUIDE_PAD bytes.
+            let g = unsafe { _mm512_i64gather_epi32::<1>(slot, first.as_ptr() as *const i32) };
+            let g = _mm256_and_si256(g, _mm256_set1_epi32(0xFF));
+            let nan = _mm512_cmp_pd_mask::<_CMP_UNORD_Q>(v, v);
+            let g = _mm256_maskz_mov_epi32(!nan, g);
+            // SAFETY: `p` holds `j + 8` values.
+            unsafe { _mm256_storeu_si256(p.as_mut_ptr().add(j) as *mut __m256i, g) };
+        }
     }
 
     /// The number of the [`SCAN`] edges in `w` at or below `x`.
@@ -273,19 +343,13 @@ impl Edges {
         &self,
         x: &[f64; BATCH],
         out: &mut [u32; BATCH],
+        slots: impl Fn(&Self, &[u8; GUIDE + GUIDE_PAD], &[f64; BATCH], &mut [u32; BATCH]),
         scan: impl Fn(&[f64; SCAN], f64) -> u32,
     ) {
         let mut p = [0u32; BATCH];
         match &self.first {
             Some(first) => {
-                for j in 0..BATCH {
-                    // No edge is at or below NaN (its key may put it in any slot).
-                    p[j] = if x[j].is_nan() {
-                        0
-                    } else {
-                        first[self.slot(x[j])] as u32
-                    };
-                }
+                slots(self, first, x, &mut p);
                 for j in 0..BATCH {
                     let f = p[j] as usize;
                     // SAFETY: `f` is at most `len` and `padded` holds `len + SCAN` values.
@@ -966,7 +1030,7 @@ mod tests {
                 e.bucket_ids(chunk, &mut ids);
                 assert_eq!(&ids[..chunk.len()], w);
                 if let Ok(full) = chunk.try_into() {
-                    e.place(full, &mut ids, Edges::scan);
+                    e.place(full, &mut ids, Edges::slots, Edges::scan);
                     assert_eq!(&ids[..], w, "baseline instructions");
                     #[cfg(target_arch = "x86_64")]
                     if crate::stats::has_avx2() {
