@@ -1,15 +1,22 @@
 //! Municipal budgets: own revenue, the equalisation grant with its clawback, project money
 //! and the spending need (docs/model.md section 3); and their statistics.
 
-use super::plan::{Plan, Source};
+use super::plan::{Plan, Source, Split};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Accumulators, Block, Work};
 use crate::model::Model;
 use crate::stats;
-use ndarray::s;
+use ndarray::{s, Array3};
 
 /// Zeros for a lane-wide series that has none yet (last year's counts in the first year).
 const ZEROS: [f64; super::LANES] = [0.0; super::LANES];
+
+/// The first `nb` lanes of row `r`, year `t` of a workspace array.
+#[inline]
+fn lanes_of(a: &Array3<f64>, r: usize, t: usize, nb: usize) -> &[f64] {
+    let row = a.slice(s![r, t, ..nb]);
+    row.to_slice().expect("lanes are contiguous")
+}
 
 /// Computes every municipality's streams in every lane and adds them to the statistics.
 pub fn simulate(
@@ -40,6 +47,8 @@ pub fn simulate(
             n.fill(-0.0);
         }
         let (grant, need) = (&plan.grant[mu], &plan.need[mu]);
+        // Whether any project money counts towards its own revenue (else that stays zero).
+        let counted = plan.counted_munis.binary_search(&mu).is_ok();
         // Each path's growth shocks, years 1.., drawn path by path from its own stream.
         let z = &mut w.growth;
         for b in 0..nb {
@@ -61,19 +70,34 @@ pub fn simulate(
             project[..nb].fill(0.0);
             community[..nb].fill(0.0);
             for (s, src) in plan.sources[mu].iter().enumerate() {
-                let (from, to_community) = match *src {
+                let row = &mut vals[s][..nb];
+                let to_community = match *src {
                     Source::None => continue,
-                    Source::Routed(r, c) => (w.routed.slice(s![r, t, ..nb]), c),
-                    Source::Pay(f, pos) => (w.pay.slice(s![w.pay_offset[f] + pos, t, ..nb]), false),
+                    Source::Routed(r, c) => {
+                        row.copy_from_slice(lanes_of(&w.routed, r, t, nb));
+                        c
+                    }
+                    Source::Pay(f, k) => {
+                        match &plan.splits[f] {
+                            Split::Fixed { weights, total } => {
+                                let out = lanes_of(&w.fund_out, f, t, nb);
+                                for (x, o) in row.iter_mut().zip(out) {
+                                    *x = o * weights[k] / total;
+                                }
+                            }
+                            Split::Drawn => {
+                                row.copy_from_slice(lanes_of(&w.pay, w.pay_offset[f] + k, t, nb))
+                            }
+                        }
+                        false
+                    }
                 };
                 let sum = if to_community {
                     &mut community[..nb]
                 } else {
                     &mut project[..nb]
                 };
-                let from = from.to_slice().expect("lanes are contiguous");
-                for ((x, v), p) in vals[s][..nb].iter_mut().zip(from).zip(sum) {
-                    *x = *v;
+                for (p, v) in sum.iter_mut().zip(row.iter()) {
                     *p += v;
                 }
             }
@@ -86,13 +110,10 @@ pub fn simulate(
             }
             let cpi = &w.cpi[lane];
             // Last year's counted own revenue, which the grant claws back.
-            let prev = match t {
-                0 => &ZEROS[..nb],
-                _ => &w
-                    .counted
-                    .slice(s![mu, t - 1, ..nb])
-                    .to_slice()
-                    .expect("lanes are contiguous")[..nb],
+            let prev = if t > 0 && counted {
+                lanes_of(&w.counted, mu, t - 1, nb)
+            } else {
+                &ZEROS[..nb]
             };
             let [own_v, grant_v, project_v, total_v, ..] = &mut vals[..] else {
                 unreachable!("every municipality has its four budget streams")

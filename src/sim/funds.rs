@@ -1,6 +1,6 @@
 //! Development funds: balances, payouts and their split among members (docs/model.md section 3).
 
-use super::plan::Plan;
+use super::plan::{Plan, Split};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
 use crate::model::{Allocation, Model};
@@ -15,12 +15,6 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
         if !plan.fund_live[fi] {
             continue;
         }
-        let pops: Vec<f64> = f
-            .members
-            .iter()
-            .map(|&mu| m.municipalities[mu].population)
-            .collect();
-        let total_pop: f64 = pops.iter().sum();
         let n = f.members.len();
         let off = w.pay_offset[fi];
         // Balance and payout, year by year, every lane together.
@@ -35,56 +29,45 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
                 w.fund_bal[[fi, t, b]] = *bal;
             }
         }
-        // The payout's split among members.
-        match f.allocation {
-            Allocation::Population => {
-                for (k, pop) in pops.iter().enumerate() {
-                    for t in 0..m.years {
-                        for b in 0..nb {
-                            w.pay[[off + k, t, b]] = w.fund_out[[fi, t, b]] * pop / total_pop;
-                        }
-                    }
-                }
-            }
-            Allocation::Competitive { winners } if winners < n => {
-                for b in 0..nb {
-                    let path = blk.path(b);
-                    draws.clear();
-                    draws.extend(plan.winner_keys[fi].iter().map(|k| {
+        // The payout's split among members: drawn winners are written out; fixed shares are
+        // computed where they are used (`paid`).
+        if let (Split::Drawn, Allocation::Competitive { winners }) =
+            (&plan.splits[fi], f.allocation)
+        {
+            let pops: Vec<f64> = f
+                .members
+                .iter()
+                .map(|&mu| m.municipalities[mu].population)
+                .collect();
+            for b in 0..nb {
+                let path = blk.path(b);
+                draws.clear();
+                draws.extend(
+                    plan.winner_keys[fi].iter().map(|k| {
                         Stream::new(seeds.of(Group::Allocation), *k, Purpose::Winner, path)
-                    }));
-                    for t in 0..m.years {
-                        let out = w.fund_out[[fi, t, b]];
-                        // Drawing winners one after another with probability proportional to
-                        // population among those left is the same as taking the `winners`
-                        // largest keys u^(1/pop) (Efraimidis and Spirakis, 2006); in logs,
-                        // ln(u) / pop. Each member's key comes from its own stream.
-                        keys.clear();
-                        keys.extend(
-                            draws
-                                .iter_mut()
-                                .zip(&pops)
-                                .map(|(s, pop)| s.uniform().ln() / pop),
-                        );
-                        order.clear();
-                        order.extend(0..n);
-                        order.sort_by(|a, c| keys[*c].total_cmp(&keys[*a]).then(a.cmp(c)));
-                        for k in 0..n {
-                            w.pay[[off + k, t, b]] = 0.0;
-                        }
-                        for &k in &order[..winners] {
-                            w.pay[[off + k, t, b]] = out / winners as f64;
-                        }
+                    }),
+                );
+                for t in 0..m.years {
+                    let out = w.fund_out[[fi, t, b]];
+                    // Drawing winners one after another with probability proportional to
+                    // population among those left is the same as taking the `winners`
+                    // largest keys u^(1/pop) (Efraimidis and Spirakis, 2006); in logs,
+                    // ln(u) / pop. Each member's key comes from its own stream.
+                    keys.clear();
+                    keys.extend(
+                        draws
+                            .iter_mut()
+                            .zip(&pops)
+                            .map(|(s, pop)| s.uniform().ln() / pop),
+                    );
+                    order.clear();
+                    order.extend(0..n);
+                    order.sort_by(|a, c| keys[*c].total_cmp(&keys[*a]).then(a.cmp(c)));
+                    for k in 0..n {
+                        w.pay[[off + k, t, b]] = 0.0;
                     }
-                }
-            }
-            // Equal, or competitive with at least as many winners as members.
-            Allocation::Equal | Allocation::Competitive { .. } => {
-                for k in 0..n {
-                    for t in 0..m.years {
-                        for b in 0..nb {
-                            w.pay[[off + k, t, b]] = w.fund_out[[fi, t, b]] / n as f64;
-                        }
+                    for &k in &order[..winners] {
+                        w.pay[[off + k, t, b]] = out / winners as f64;
                     }
                 }
             }
@@ -93,10 +76,19 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
             for (k, &mu) in f.members.iter().enumerate() {
                 for t in 0..m.years {
                     for b in 0..nb {
-                        w.counted[[mu, t, b]] += w.pay[[off + k, t, b]];
+                        w.counted[[mu, t, b]] += paid(plan, w, fi, k, t, b);
                     }
                 }
             }
         }
+    }
+}
+
+/// What member `k` of fund `fi` receives in year `t`, lane `b`.
+#[inline]
+pub fn paid(plan: &Plan, w: &Work, fi: usize, k: usize, t: usize, b: usize) -> f64 {
+    match &plan.splits[fi] {
+        Split::Fixed { weights, total } => w.fund_out[[fi, t, b]] * weights[k] / total,
+        Split::Drawn => w.pay[[w.pay_offset[fi] + k, t, b]],
     }
 }

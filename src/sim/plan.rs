@@ -3,7 +3,7 @@
 //! instrument's money lands, and the offsets of every statistics cell.
 
 use super::rng::entity_key;
-use crate::model::{Model, Target};
+use crate::model::{Allocation, Model, Target};
 
 /// A stream at a municipality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,40 @@ pub enum Source {
     Pay(usize, usize),
 }
 
+/// How a fund's payout splits among its members.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Split {
+    /// Member `k` receives `payout * weights[k] / total` (population or equal shares): computed
+    /// where it is used, instead of written out per member (a national block would write
+    /// 55 MB of them).
+    Fixed { weights: Vec<f64>, total: f64 },
+    /// Winners drawn per path and year (competitive): written to the workspace.
+    Drawn,
+}
+
+impl Split {
+    fn of(f: &crate::model::Fund, m: &Model) -> Split {
+        let n = f.members.len();
+        match f.allocation {
+            Allocation::Population => {
+                let weights: Vec<f64> = f
+                    .members
+                    .iter()
+                    .map(|&mu| m.municipalities[mu].population)
+                    .collect();
+                let total = weights.iter().sum();
+                Split::Fixed { weights, total }
+            }
+            Allocation::Competitive { winners } if winners < n => Split::Drawn,
+            // Equal, or competitive with at least as many winners as members.
+            Allocation::Equal | Allocation::Competitive { .. } => Split::Fixed {
+                weights: vec![1.0; n],
+                total: n as f64,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub years: usize,
@@ -95,6 +129,8 @@ pub struct Plan {
     pub memberships: Vec<Vec<(usize, usize)>>,
     /// Funds that receive any money.
     pub fund_live: Vec<bool>,
+    /// Per fund, how its payout splits among members.
+    pub splits: Vec<Split>,
     /// Municipalities whose counted own revenue (which the grant claws back) gets project
     /// money: those a counted flow or a live counted fund pays. The others' stays zero.
     pub counted_munis: Vec<usize>,
@@ -341,6 +377,7 @@ impl Plan {
             oblast_streams,
             memberships,
             counted_munis,
+            splits: m.funds.iter().map(|f| Split::of(f, m)).collect(),
             fund_live,
             driver_keys: m
                 .drivers
