@@ -29,6 +29,9 @@ pub struct Accumulators {
     /// In a second pass: the municipalities whose budgets need simulating (`None`: all, and
     /// the block's conservation is checked).
     pub active: Option<Vec<bool>>,
+    /// In a second pass: whether no cell of the levels above municipalities, projects or
+    /// pending payments collects values (their statistics are then skipped).
+    pub skip_levels: bool,
 }
 
 impl Accumulators {
@@ -44,6 +47,7 @@ impl Accumulators {
             better: vec![0; n_diff],
             paths: 0,
             active: None,
+            skip_levels: false,
         }
     }
 
@@ -93,6 +97,7 @@ impl Accumulators {
             better: vec![0; self.better.len()],
             paths: 0,
             active: None,
+            skip_levels: false,
         }
     }
 
@@ -123,6 +128,12 @@ impl Accumulators {
                 years.chain(npv).any(|c| self.cells[c].collects())
             })
             .collect()
+    }
+
+    /// Whether no cell above the municipalities (levels, projects, pending) collects values
+    /// in this second pass.
+    pub(super) fn levels_idle(&self, plan: &Plan) -> bool {
+        !self.cells[plan.republic_cells..].iter().any(Cell::collects)
     }
 
     /// Per municipality: whether one of its paired differences collects values.

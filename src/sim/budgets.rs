@@ -137,8 +137,9 @@ pub fn simulate(
                     needed[b] = n;
                 }
             }
-            // A municipality has shortfall means exactly when it has a need.
-            if let Some(off) = plan.shortfall_means[mu] {
+            // A municipality has shortfall means exactly when it has a need (a second pass,
+            // with active municipalities, needs no means).
+            if let (Some(off), None) = (plan.shortfall_means[mu], &acc.active) {
                 for (k, series) in w.shortfall.iter().enumerate() {
                     acc.means[off + 3 * t + k].add_all(&series[..nb]);
                 }

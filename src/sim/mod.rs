@@ -236,7 +236,8 @@ fn calibrated(
 }
 
 /// In a second pass only the municipalities with a cell that collects values (their own, or a
-/// paired difference that involves them) need their budgets simulated.
+/// paired difference that involves them) need their budgets simulated, and the levels above
+/// them only if one of their cells collects. (Means are not needed: the first pass has them.)
 fn restrict_to_collecting(prepared: &[Prepared], templates: &mut [Accumulators]) {
     let mut base_diffs = vec![false; prepared[0].model.municipalities.len()];
     for (p, t) in prepared.iter().zip(templates.iter_mut()) {
@@ -248,6 +249,7 @@ fn restrict_to_collecting(prepared: &[Prepared], templates: &mut [Accumulators])
             }
         }
         t.active = Some(active);
+        t.skip_levels = t.levels_idle(&p.plan);
     }
     if let Some(a) = &mut templates[0].active {
         a.iter_mut().zip(base_diffs).for_each(|(x, d)| *x |= d);
@@ -418,6 +420,7 @@ fn run_stage(
         Stage::Routing => fiscal::simulate(m, plan, seeds, blk, &pp, w),
         Stage::Funds => funds::simulate(m, plan, seeds, blk, w),
         Stage::Budgets => budgets::simulate(m, plan, seeds, blk, w, acc),
+        Stage::Levels if acc.skip_levels => {}
         Stage::Levels => accumulate_levels(m, plan, blk, w, &pp, acc),
     }
     w.pp = pp;
