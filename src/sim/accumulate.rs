@@ -1,6 +1,6 @@
 //! The statistics each worker accumulates for one variant, and how blocks add to them.
 
-use super::plan::Plan;
+use super::plan::{MuniStream, Plan};
 use super::projects::ProjectPaths;
 use super::{compare, Block, Work};
 use crate::model::Model;
@@ -12,6 +12,17 @@ use std::sync::Arc;
 pub struct Edges {
     pub cells: Vec<Arc<calibrated::Edges>>,
     pub diff: Vec<Arc<calibrated::Edges>>,
+}
+
+/// What a second pass needs of a municipality's budgets, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needed {
+    Nothing,
+    /// Its receipts (instrument, community and fund streams, and their total): these depend
+    /// on the blocks' upstream stages alone, not on own revenue and its growth draws.
+    Receipts,
+    /// Everything, own revenue and the grant included.
+    All,
 }
 
 /// The statistics of one variant, as one worker accumulates them.
@@ -26,9 +37,9 @@ pub struct Accumulators {
     pub diff: Vec<Cell>,
     pub better: Vec<u64>,
     pub paths: u64,
-    /// In a second pass: the municipalities whose budgets need simulating (`None`: all, and
-    /// the block's conservation is checked).
-    pub active: Option<Vec<bool>>,
+    /// In a second pass: what each municipality's budgets need simulating (`None`: all of
+    /// everyone's, and the block's conservation is checked).
+    pub active: Option<Vec<Needed>>,
     /// In a second pass: whether no cell of the levels above municipalities, projects or
     /// pending payments collects values (their statistics are then skipped).
     pub skip_levels: bool,
@@ -116,16 +127,29 @@ impl Accumulators {
         self.emptied(skip(&self.cells), skip(&self.diff))
     }
 
-    /// Per municipality: whether one of its cells (streams by year, NPV) collects values in
-    /// this second pass.
-    pub(super) fn collecting_munis(&self, plan: &Plan) -> Vec<bool> {
-        let t_n = plan.years;
+    /// Per municipality: what this second pass needs of its budgets, by the cells (streams
+    /// by year, NPV) that collect values.
+    pub(super) fn collecting_munis(&self, plan: &Plan) -> Vec<Needed> {
         (0..plan.streams.len())
             .map(|mu| {
-                let n = plan.streams[mu].len();
-                let years = plan.muni_cells[mu]..plan.muni_cells[mu] + n * t_n;
-                let npv = plan.npv_cells[mu]..plan.npv_cells[mu] + n;
-                years.chain(npv).any(|c| self.cells[c].collects())
+                let collects = |s: usize| {
+                    (0..plan.years)
+                        .map(|t| plan.muni_cell(mu, s, t))
+                        .chain([plan.npv_cells[mu] + s])
+                        .any(|c| self.cells[c].collects())
+                };
+                let mut needed = Needed::Nothing;
+                for (s, kind) in plan.streams[mu].iter().enumerate() {
+                    if collects(s) {
+                        needed = needed.max(match kind {
+                            MuniStream::OwnRevenue
+                            | MuniStream::Grant
+                            | MuniStream::BudgetTotal => Needed::All,
+                            _ => Needed::Receipts,
+                        });
+                    }
+                }
+                needed
             })
             .collect()
     }

@@ -3,7 +3,7 @@
 
 use super::plan::{Plan, Source, Split};
 use super::rng::{Group, Purpose, Seeds, Stream};
-use super::{Accumulators, Block, Work};
+use super::{Accumulators, Block, Needed, Work};
 use crate::model::Model;
 use crate::stats;
 use ndarray::{s, Array3};
@@ -34,9 +34,12 @@ pub fn simulate(
     for i in 0..nm {
         let mu = (w.first_muni + i) % nm;
         let muni = &m.municipalities[mu];
-        if acc.active.as_ref().is_some_and(|a| !a[mu]) {
+        // A second pass may need only some municipalities, and only the receipts of some.
+        let needed = acc.active.as_ref().map_or(Needed::All, |a| a[mu]);
+        if needed == Needed::Nothing {
             continue;
         }
+        let all = needed == Needed::All;
         let streams = &plan.streams[mu];
         let n_s = streams.len();
         // This year's values of each stream, per lane (streams without a source stay zero),
@@ -51,7 +54,7 @@ pub fn simulate(
         let counted = plan.counted_munis.binary_search(&mu).is_ok();
         // Each path's growth shocks, years 1.., drawn path by path from its own stream.
         let z = &mut w.growth;
-        for b in 0..nb {
+        for b in (0..nb).filter(|_| all) {
             let mut growth = Stream::new(
                 seeds.of(Group::Growth),
                 plan.muni_keys[mu],
@@ -100,6 +103,13 @@ pub fn simulate(
                 for (p, v) in sum.iter_mut().zip(row.iter()) {
                     *p += v;
                 }
+            }
+            if !all {
+                // Receipts only: with their total (`ProjectTotal`, the third of the four
+                // budget streams every municipality lists first), all its cells need.
+                vals[2][..nb].copy_from_slice(&project[..nb]);
+                add_to_statistics(plan, mu, t, n_s, vals, npv, acc, nb);
+                continue;
             }
             // Lane by lane, over slices cut to the block's lanes, so the loops vectorise.
             let lane = t * lanes..t * lanes + nb;
@@ -150,17 +160,31 @@ pub fn simulate(
                         .copy_from_slice(&v[..nb]);
                 }
             }
-            // Statistics: per stream and year, and the NPV per stream so far.
-            for (s, v) in vals.iter().enumerate().take(n_s) {
-                let cell = plan.muni_cell(mu, s, t);
-                stats::add_in_order(&mut acc.cells, cell, &v[..nb]);
-                for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {
-                    *n += x * plan.discount[t];
-                }
-            }
+            add_to_statistics(plan, mu, t, n_s, vals, npv, acc, nb);
         }
         for (s, n) in npv.iter().enumerate().take(n_s) {
             stats::add_in_order(&mut acc.cells, plan.npv_cells[mu] + s, &n[..nb]);
+        }
+    }
+}
+
+/// Adds a municipality's values of year `t` to their statistics, and to each stream's NPV.
+#[allow(clippy::too_many_arguments)]
+fn add_to_statistics(
+    plan: &Plan,
+    mu: usize,
+    t: usize,
+    n_s: usize,
+    vals: &[Vec<f64>],
+    npv: &mut [Vec<f64>],
+    acc: &mut Accumulators,
+    nb: usize,
+) {
+    for (s, v) in vals.iter().enumerate().take(n_s) {
+        let cell = plan.muni_cell(mu, s, t);
+        stats::add_in_order(&mut acc.cells, cell, &v[..nb]);
+        for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {
+            *n += x * plan.discount[t];
         }
     }
 }

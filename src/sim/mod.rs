@@ -36,7 +36,7 @@ pub use work::{Block, Work};
 
 use crate::model::{Model, Scenario};
 use crate::stats::{QuantileMode, PILOT_PATHS};
-use accumulate::accumulate_levels;
+use accumulate::{accumulate_levels, Needed};
 use compare::compare_block;
 use plan::Plan;
 use projects::ProjectPaths;
@@ -236,23 +236,31 @@ fn calibrated(
 }
 
 /// In a second pass only the municipalities with a cell that collects values (their own, or a
-/// paired difference that involves them) need their budgets simulated, and the levels above
-/// them only if one of their cells collects. (Means are not needed: the first pass has them.)
+/// paired difference that involves them) need their budgets simulated, only their receipts
+/// when no cell of own revenue, grant or budget total collects, and the levels above them only
+/// if one of their cells collects. (Means are not needed: the first pass has them.)
 fn restrict_to_collecting(prepared: &[Prepared], templates: &mut [Accumulators]) {
+    // A paired difference needs all of a municipality's streams in both variants.
     let mut base_diffs = vec![false; prepared[0].model.municipalities.len()];
     for (p, t) in prepared.iter().zip(templates.iter_mut()) {
         let mut active = t.collecting_munis(&p.plan);
         if let Some(cp) = &p.compare {
             for (mu, d) in t.collecting_diffs(cp).into_iter().enumerate() {
-                active[mu] |= d;
-                base_diffs[mu] |= d;
+                if d {
+                    active[mu] = Needed::All;
+                    base_diffs[mu] = true;
+                }
             }
         }
         t.active = Some(active);
         t.skip_levels = t.levels_idle(&p.plan);
     }
     if let Some(a) = &mut templates[0].active {
-        a.iter_mut().zip(base_diffs).for_each(|(x, d)| *x |= d);
+        for (x, d) in a.iter_mut().zip(base_diffs) {
+            if d {
+                *x = Needed::All;
+            }
+        }
     }
 }
 
