@@ -4,7 +4,7 @@ use super::plan::{MuniStream, Plan};
 use super::projects::ProjectPaths;
 use super::{compare, Block, Work};
 use crate::model::Model;
-use crate::stats::{calibrated, Cell, Moments};
+use crate::stats::{self, calibrated, Cell, Moments};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -216,20 +216,24 @@ pub(super) fn accumulate_levels(
     let t_n = m.years;
     let nb = blk.lanes;
     let mut buf = vec![0.0; nb];
+    // Cells are visited in the order they are numbered, so the next one's histogram can be
+    // loaded while one is counted (`stats::add_in_order`).
     let mut add = |cell: usize, f: &dyn Fn(usize) -> f64| {
         for (b, v) in buf.iter_mut().enumerate() {
             *v = f(b);
         }
-        acc.cells[cell].add_all(&buf);
+        stats::add_in_order(&mut acc.cells, cell, &buf);
     };
     // republic: each instrument, then total
     let nr = plan.republic.len();
-    for t in 0..t_n {
-        for k in 0..nr {
+    for k in 0..nr {
+        for t in 0..t_n {
             add(plan.republic_cells + k * t_n + t, &|b| {
                 w.republic[[k, t, b]]
             });
         }
+    }
+    for t in 0..t_n {
         add(plan.republic_cells + nr * t_n + t, &|b| {
             (0..nr).map(|k| w.republic[[k, t, b]]).sum()
         });
@@ -242,10 +246,12 @@ pub(super) fn accumulate_levels(
             .filter(|(_, (x, _))| *x == o)
             .map(|(r, _)| r)
             .collect();
-        for t in 0..t_n {
-            for (k, &r) in rows.iter().enumerate() {
+        for (k, &r) in rows.iter().enumerate() {
+            for t in 0..t_n {
                 add(base + k * t_n + t, &|b| w.oblast[[r, t, b]]);
             }
+        }
+        for t in 0..t_n {
             add(base + rows.len() * t_n + t, &|b| {
                 rows.iter().map(|&r| w.oblast[[r, t, b]]).sum()
             });
@@ -255,7 +261,11 @@ pub(super) fn accumulate_levels(
         let base = plan.fund_cells + f * 3 * t_n;
         for t in 0..t_n {
             add(base + t, &|b| w.fund_in[[f, t, b]]);
+        }
+        for t in 0..t_n {
             add(base + t_n + t, &|b| w.fund_out[[f, t, b]]);
+        }
+        for t in 0..t_n {
             add(base + 2 * t_n + t, &|b| w.fund_bal[[f, t, b]]);
         }
     }
@@ -263,7 +273,13 @@ pub(super) fn accumulate_levels(
         let base = plan.project_cells + j * 2 * t_n;
         for t in 0..t_n {
             add(base + t, &|b| pp.output[[j, t, b]]);
+        }
+        for t in 0..t_n {
             add(base + t_n + t, &|b| pp.revenue[[j, t, b]]);
+        }
+    }
+    for j in 0..m.projects.len() {
+        for t in 0..t_n {
             for b in 0..nb {
                 acc.states[(j * t_n + t) * 4 + pp.state[[j, t, b]] as usize] += 1;
             }
