@@ -85,10 +85,10 @@ pub fn simulate(
                             Split::Fixed { weights, total } => {
                                 let out = lanes_of(&w.fund_out, f, t, nb);
                                 for (x, o) in row.iter_mut().zip(out) {
-                                    *x = o * weights[k] / total;
+                                    *x = Split::share(weights, *total, k, *o);
                                 }
                             }
-                            Split::Drawn => {
+                            Split::Drawn { .. } => {
                                 row.copy_from_slice(lanes_of(&w.pay, w.pay_offset[f] + k, t, nb))
                             }
                         }
@@ -105,9 +105,11 @@ pub fn simulate(
                 }
             }
             if !all {
-                // Receipts only: with their total (`ProjectTotal`, the third of the four
-                // budget streams every municipality lists first), all its cells need.
-                vals[2][..nb].copy_from_slice(&project[..nb]);
+                // Receipts only: with their total, all its cells need.
+                let [_, _, project_v, ..] = &mut vals[..] else {
+                    unreachable!("every municipality has its four budget streams")
+                };
+                project_v[..nb].copy_from_slice(&project[..nb]);
                 add_to_statistics(plan, mu, t, n_s, vals, npv, acc, nb);
                 continue;
             }

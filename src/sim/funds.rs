@@ -3,7 +3,7 @@
 use super::plan::{Plan, Split};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
-use crate::model::{Allocation, Model};
+use crate::model::Model;
 
 pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work) {
     let nb = blk.lanes;
@@ -30,10 +30,8 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
             }
         }
         // The payout's split among members: drawn winners are written out; fixed shares are
-        // computed where they are used (`paid`).
-        if let (Split::Drawn, Allocation::Competitive { winners }) =
-            (&plan.splits[fi], f.allocation)
-        {
+        // computed where they are used (`Split::share`).
+        if let Split::Drawn { winners } = plan.splits[fi] {
             let pops: Vec<f64> = f
                 .members
                 .iter()
@@ -86,9 +84,9 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
 
 /// What member `k` of fund `fi` receives in year `t`, lane `b`.
 #[inline]
-pub fn paid(plan: &Plan, w: &Work, fi: usize, k: usize, t: usize, b: usize) -> f64 {
+fn paid(plan: &Plan, w: &Work, fi: usize, k: usize, t: usize, b: usize) -> f64 {
     match &plan.splits[fi] {
-        Split::Fixed { weights, total } => w.fund_out[[fi, t, b]] * weights[k] / total,
-        Split::Drawn => w.pay[[w.pay_offset[fi] + k, t, b]],
+        Split::Fixed { weights, total } => Split::share(weights, *total, k, w.fund_out[[fi, t, b]]),
+        Split::Drawn { .. } => w.pay[[w.pay_offset[fi] + k, t, b]],
     }
 }

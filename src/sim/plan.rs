@@ -81,12 +81,13 @@ pub enum Split {
     /// where it is used, instead of written out per member (a national block would write
     /// 55 MB of them).
     Fixed { weights: Vec<f64>, total: f64 },
-    /// Winners drawn per path and year (competitive): written to the workspace.
-    Drawn,
+    /// `winners` members drawn per path and year (competitive, fewer winners than members):
+    /// written to the workspace.
+    Drawn { winners: usize },
 }
 
 impl Split {
-    fn of(f: &crate::model::Fund, m: &Model) -> Split {
+    pub fn of(f: &crate::model::Fund, m: &Model) -> Split {
         let n = f.members.len();
         match f.allocation {
             Allocation::Population => {
@@ -98,13 +99,20 @@ impl Split {
                 let total = weights.iter().sum();
                 Split::Fixed { weights, total }
             }
-            Allocation::Competitive { winners } if winners < n => Split::Drawn,
+            Allocation::Competitive { winners } if winners < n => Split::Drawn { winners },
             // Equal, or competitive with at least as many winners as members.
             Allocation::Equal | Allocation::Competitive { .. } => Split::Fixed {
                 weights: vec![1.0; n],
                 total: n as f64,
             },
         }
+    }
+
+    /// Member `k`'s share of a payout `out`, for a fixed split (the drawn ones are in the
+    /// workspace).
+    #[inline(always)]
+    pub fn share(weights: &[f64], total: f64, k: usize, out: f64) -> f64 {
+        out * weights[k] / total
     }
 }
 

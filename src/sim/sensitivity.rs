@@ -13,7 +13,7 @@
 //! (path number mod 8) divided by sqrt(8). Sums are exact, so results do not depend on threads.
 
 use super::accumulate::Accumulators;
-use super::plan::{MuniStream, Plan};
+use super::plan::{MuniStream, Plan, Split};
 use super::rng::{Group, Seeds};
 use super::{simulate_block, Block, Prepared, Settings, SimError, Work, LANES};
 use crate::model::{DriverKind, Model, Status};
@@ -62,7 +62,10 @@ pub fn groups(m: &Model) -> Vec<(Group, String)> {
     }) {
         g.push((Group::Payment, "payments".into()));
     }
-    if m.funds.iter().any(|f| matches!(f.allocation, crate::model::Allocation::Competitive { winners } if winners < f.members.len())) {
+    if m.funds
+        .iter()
+        .any(|f| matches!(Split::of(f, m), Split::Drawn { .. }))
+    {
         g.push((Group::Allocation, "fund allocation".into()));
     }
     if m.municipalities.iter().any(|x| x.growth_sd > 0.0) {

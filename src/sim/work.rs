@@ -35,7 +35,8 @@ pub struct Work {
     pub fund_in: Array3<f64>,
     pub fund_out: Array3<f64>,
     pub fund_bal: Array3<f64>,
-    /// Fund payouts per (fund member row, year, lane); rows of fund `f` start at `pay_offset[f]`.
+    /// Fund payouts per (fund member row, year, lane), written only for drawn (competitive)
+    /// splits (`plan::Split`); rows of fund `f` start at `pay_offset[f]`.
     pub pay: Array3<f64>,
     pub pay_offset: Vec<usize>,
     pub republic: Array3<f64>,
@@ -110,10 +111,11 @@ impl Work {
         }
     }
 
-    /// Zeros what a block adds to. Fund payouts, outflows and balances are not added to but
-    /// written whole, for every fund that receives money (the others' stay zero), and only
-    /// some municipalities' counted own revenue gets money: a national block's workspace is
-    /// about 100 MB, and clearing all of it would cost more than some stages.
+    /// Zeros what a block adds to. Fund outflows and balances (and drawn payouts) are not
+    /// added to but written whole, for every fund that receives money (the others' stay
+    /// zero), and only some municipalities' counted own revenue gets money: a national
+    /// block's workspace is about 100 MB, and clearing all of it would cost more than some
+    /// stages. So a workspace serves one plan only (each variant and pass makes its own).
     pub(super) fn clear(&mut self, plan: &Plan) {
         for a in [
             &mut self.routed,

@@ -606,6 +606,7 @@ impl Calibrated {
         let Some((edge, value)) = self.edges.dominant else {
             return self.place_all(xs, ahead);
         };
+        // Counting the dominant value is quick: the next histogram is asked for at once.
         if let Some(p) = ahead {
             p.issue();
         }

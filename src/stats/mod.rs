@@ -246,7 +246,8 @@ impl Cell {
     }
 
     /// Adds values, as [`Cell::add_all`], while the histogram of `next` (the cell to be
-    /// added to next) is loaded into cache, a few lines per batch of values (see
+    /// added to next) is loaded into cache: a few lines per batch of values placed, or at once
+    /// where most values are the cell's dominant value (see
     /// [`Calibrated::add_all_ahead`]).
     pub fn add_all_ahead(&mut self, xs: &[f64], next: Option<&Cell>) {
         let ahead = next.and_then(Cell::prefetcher);
