@@ -277,8 +277,6 @@ pub(super) fn accumulate_levels(
         for t in 0..t_n {
             add(base + t_n + t, &|b| pp.revenue[[j, t, b]]);
         }
-    }
-    for j in 0..m.projects.len() {
         for t in 0..t_n {
             for b in 0..nb {
                 acc.states[(j * t_n + t) * 4 + pp.state[[j, t, b]] as usize] += 1;

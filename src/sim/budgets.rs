@@ -35,11 +35,11 @@ pub fn simulate(
         let mu = (w.first_muni + i) % nm;
         let muni = &m.municipalities[mu];
         // A second pass may need only some municipalities, and only the receipts of some.
-        let needed = acc.active.as_ref().map_or(Needed::All, |a| a[mu]);
-        if needed == Needed::Nothing {
-            continue;
-        }
-        let all = needed == Needed::All;
+        let all = match acc.active.as_ref().map_or(Needed::All, |a| a[mu]) {
+            Needed::Nothing => continue,
+            Needed::Receipts => false,
+            Needed::All => true,
+        };
         let streams = &plan.streams[mu];
         let n_s = streams.len();
         // This year's values of each stream, per lane (streams without a source stay zero),
@@ -52,9 +52,10 @@ pub fn simulate(
         let (grant, need) = (&plan.grant[mu], &plan.need[mu]);
         // Whether any project money counts towards its own revenue (else that stays zero).
         let counted = plan.counted_munis.binary_search(&mu).is_ok();
-        // Each path's growth shocks, years 1.., drawn path by path from its own stream.
+        // Each path's growth shocks, years 1.., drawn path by path from its own stream (not
+        // needed for receipts only).
         let z = &mut w.growth;
-        for b in (0..nb).filter(|_| all) {
+        for b in 0..if all { nb } else { 0 } {
             let mut growth = Stream::new(
                 seeds.of(Group::Growth),
                 plan.muni_keys[mu],

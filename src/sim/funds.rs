@@ -31,12 +31,8 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
         }
         // The payout's split among members: drawn winners are written out; fixed shares are
         // computed where they are used (`Split::share`).
-        if let Split::Drawn { winners } = plan.splits[fi] {
-            let pops: Vec<f64> = f
-                .members
-                .iter()
-                .map(|&mu| m.municipalities[mu].population)
-                .collect();
+        if let Split::Drawn { winners, pops } = &plan.splits[fi] {
+            let winners = *winners;
             for b in 0..nb {
                 let path = blk.path(b);
                 draws.clear();
@@ -55,7 +51,7 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
                     keys.extend(
                         draws
                             .iter_mut()
-                            .zip(&pops)
+                            .zip(pops)
                             .map(|(s, pop)| s.uniform().ln() / pop),
                     );
                     order.clear();

@@ -81,25 +81,31 @@ pub enum Split {
     /// where it is used, instead of written out per member (a national block would write
     /// 55 MB of them).
     Fixed { weights: Vec<f64>, total: f64 },
-    /// `winners` members drawn per path and year (competitive, fewer winners than members):
-    /// written to the workspace.
-    Drawn { winners: usize },
+    /// `winners` members drawn per path and year with probability proportional to their
+    /// populations `pops` (competitive, fewer winners than members): written to the
+    /// workspace.
+    Drawn { winners: usize, pops: Vec<f64> },
 }
 
 impl Split {
     pub fn of(f: &crate::model::Fund, m: &Model) -> Split {
         let n = f.members.len();
+        let pops = || {
+            f.members
+                .iter()
+                .map(|&mu| m.municipalities[mu].population)
+                .collect::<Vec<f64>>()
+        };
         match f.allocation {
             Allocation::Population => {
-                let weights: Vec<f64> = f
-                    .members
-                    .iter()
-                    .map(|&mu| m.municipalities[mu].population)
-                    .collect();
+                let weights = pops();
                 let total = weights.iter().sum();
                 Split::Fixed { weights, total }
             }
-            Allocation::Competitive { winners } if winners < n => Split::Drawn { winners },
+            Allocation::Competitive { winners } if winners < n => Split::Drawn {
+                winners,
+                pops: pops(),
+            },
             // Equal, or competitive with at least as many winners as members.
             Allocation::Equal | Allocation::Competitive { .. } => Split::Fixed {
                 weights: vec![1.0; n],

@@ -175,7 +175,7 @@ impl Edges {
     }
 
     /// Makes the edge equal to `x` the dominant value (none if no edge is).
-    pub fn set_dominant(&mut self, x: f64) {
+    fn set_dominant(&mut self, x: f64) {
         self.dominant = self.iter().position(|e| *e == x).map(|i| (i, self[i]));
     }
 
@@ -874,6 +874,13 @@ mod tests {
         }
     }
 
+    /// Edges calibrated on the first `k` of `all`, as a run's pilot.
+    fn pilot_edges(all: &[f64], k: usize) -> Arc<Edges> {
+        let mut pilot = all[..k].to_vec();
+        pilot.sort_by(f64::total_cmp);
+        edges_from_pilot(&pilot)
+    }
+
     fn xorshift(n: usize, seed: u64) -> Vec<f64> {
         let mut x = seed;
         (0..n)
@@ -910,9 +917,7 @@ mod tests {
     fn rank_error_stays_small_on_a_hard_mixture() {
         let pilot_n = 512;
         let all = mixture(40_000, 0xABCDEF);
-        let mut pilot = all[..pilot_n].to_vec();
-        pilot.sort_by(f64::total_cmp);
-        let edges = edges_from_pilot(&pilot);
+        let edges = pilot_edges(&all, pilot_n);
         let mut c = Calibrated::new(edges);
         for x in &all {
             c.add(*x);
@@ -1050,9 +1055,7 @@ mod tests {
     #[test]
     fn one_walk_finds_the_order_statistics_as_fresh_walks_do() {
         let all = mixture(2_000, 5);
-        let mut pilot = all[..512].to_vec();
-        pilot.sort_by(f64::total_cmp);
-        let edges = edges_from_pilot(&pilot);
+        let edges = pilot_edges(&all, 512);
         // Few values make the quantiles ask for the same ranks twice, and for a lower rank
         // after a higher one.
         for n in [1, 2, 3, 7, 20, 513, 2_000] {
@@ -1077,9 +1080,7 @@ mod tests {
             .step_by(101)
             .for_each(|x| *x = f64::NAN);
         all.extend([0.0; 300]);
-        let mut pilot = all[..512].to_vec();
-        pilot.sort_by(f64::total_cmp);
-        let edges = edges_from_pilot(&pilot);
+        let edges = pilot_edges(&all, 512);
         assert_eq!(edges.dominant.map(|(_, v)| v), Some(0.0));
         let mut counted = Calibrated::new(edges.clone());
         let mut placed = Calibrated::new(edges.clone());
@@ -1098,9 +1099,7 @@ mod tests {
     #[test]
     fn merging_any_split_gives_the_same_state() {
         let all = mixture(5_000, 7);
-        let mut pilot = all[..256].to_vec();
-        pilot.sort_by(f64::total_cmp);
-        let edges = edges_from_pilot(&pilot);
+        let edges = pilot_edges(&all, 256);
         let mut whole = Calibrated::new(edges.clone());
         all.iter().for_each(|x| whole.add(*x));
         for parts in [2, 7, 40] {

@@ -245,28 +245,16 @@ impl Cell {
         }
     }
 
-    /// Adds values, as [`Cell::add_all`], while the histogram of `next` (the cell to be
-    /// added to next) is loaded into cache: a few lines per batch of values placed, or at once
-    /// where most values are the cell's dominant value (see
-    /// [`Calibrated::add_all_ahead`]).
-    pub fn add_all_ahead(&mut self, xs: &[f64], next: Option<&Cell>) {
-        let ahead = next.and_then(Cell::prefetcher);
-        match &mut self.quantiles {
-            Quantiles::Calibrated(s, _) => {
-                self.moments.add_all(xs);
-                locked(s).add_all_ahead(xs, ahead)
-            }
-            _ => {
-                if let Some(p) = ahead {
-                    p.issue();
-                }
-                self.add_all(xs)
-            }
-        }
-    }
-
     /// Adds values, in order.
     pub fn add_all(&mut self, xs: &[f64]) {
+        self.add_all_ahead(xs, None);
+    }
+
+    /// Adds values, in order, while the histogram of `next` (the cell to be added to next),
+    /// if it has one, is loaded into cache: a few lines per batch of values placed, or at
+    /// once where most values are the cell's dominant value (see
+    /// [`Calibrated::add_all_ahead`]).
+    pub fn add_all_ahead(&mut self, xs: &[f64], next: Option<&Cell>) {
         match &mut self.quantiles {
             Quantiles::Exact(v) => {
                 self.moments.add_all(xs);
@@ -274,7 +262,7 @@ impl Cell {
             }
             Quantiles::Calibrated(s, _) => {
                 self.moments.add_all(xs);
-                locked(s).add_all(xs)
+                locked(s).add_all_ahead(xs, next.and_then(Cell::prefetcher))
             }
             Quantiles::Collect(k) => k.add_all(xs),
             Quantiles::Skip => {}
