@@ -374,9 +374,13 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                     p90: n.q[5],
                 });
             }
-            if let Some(rows) = compare.get(&(vid.clone(), m.id.clone(), "project_total".into())) {
-                let yearly: Vec<&(Option<i32>, Stat)> =
-                    rows.iter().filter(|(y, _)| y.is_some()).collect();
+            // None for the baseline, or a variant whose horizon does not overlap the baseline's.
+            let yearly: Vec<&(Option<i32>, Stat)> = compare
+                .get(&(vid.clone(), m.id.clone(), "project_total".into()))
+                .map_or(vec![], |rows| {
+                    rows.iter().filter(|(y, _)| y.is_some()).collect()
+                });
+            if !yearly.is_empty() {
                 out.push((
                     format!("{vdir}/versus-baseline-{}", m.id),
                     Chart::VariantDiff(VariantDiffChart {

@@ -1,5 +1,6 @@
 //! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
+use crate::sim::compare::common_years;
 use crate::sim::results::{Results, StreamResults, VariantResults};
 use crate::stats::quantile::NAMES;
 use crate::stats::Summary;
@@ -213,12 +214,15 @@ pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
     let mut st = Stats::default();
     for v in &r.variants {
         let Some(cmp) = &v.compare else { continue };
+        // Compared with the baseline, which runs first, in the years both simulate.
+        let horizon = |v: &VariantResults| (v.years[0], v.years.len());
+        let (first, _) = common_years(horizon(&r.variants[0]), horizon(v));
         for m in cmp {
             for s in &m.streams {
                 for (t, sum) in s.years.iter().enumerate() {
                     variant.push(v.name.clone());
                     muni.push(m.id.clone());
-                    year.push(Some(v.years[t]));
+                    year.push(Some(first + t as i32));
                     stream.push(s.name.clone());
                     st.push(sum);
                     better.push(s.p_better[t]);

@@ -1,6 +1,9 @@
 //! Paired differences between a variant and the baseline (common random numbers): per
 //! municipality, stream and year, and for the NPV, the statistics of `variant - baseline` and
 //! the probability that the variant gives more.
+//!
+//! A variant may change the horizon (`scenario.start_year`, `scenario.years`): years are then
+//! compared where both simulate them, by calendar year, and each NPV is over its own horizon.
 
 use super::plan::Plan;
 use super::{Accumulators, Block, Prepared, Work};
@@ -23,14 +26,26 @@ pub struct ComparePlan {
     /// First cell of each municipality: per stream, `years` cells then one NPV cell.
     pub offsets: Vec<usize>,
     pub n_cells: usize,
+    /// The calendar years both variants simulate: how many, and the first one's index in the
+    /// baseline and in the variant.
     pub years: usize,
+    pub base_t0: usize,
+    pub var_t0: usize,
+}
+
+/// The calendar years two horizons `(start_year, years)` share: the first of them and how
+/// many (none when they do not overlap; the first is then the later start).
+pub fn common_years(base: (i32, usize), var: (i32, usize)) -> (i32, usize) {
+    let first = base.0.max(var.0);
+    let end = (base.0 + base.1 as i32).min(var.0 + var.1 as i32);
+    (first, (end - first).max(0) as usize)
 }
 
 impl ComparePlan {
     pub fn new(base: (&Model, &Plan), var: (&Model, &Plan)) -> ComparePlan {
         let (bm, bp) = base;
         let (vm, vp) = var;
-        let years = bm.years;
+        let (first, years) = common_years((bm.start_year, bm.years), (vm.start_year, vm.years));
         let mut pairs = Vec::new();
         let mut offsets = Vec::new();
         let mut n = 0;
@@ -65,6 +80,8 @@ impl ComparePlan {
             offsets,
             n_cells: n,
             years,
+            base_t0: (first - bm.start_year) as usize,
+            var_t0: (first - vm.start_year) as usize,
         }
     }
 }
@@ -97,16 +114,17 @@ pub(super) fn compare_block(
         for (s, pair) in pairs.iter().enumerate() {
             let base_cell = cp.offsets[mu] + s * (t_n + 1);
             for t in 0..t_n {
+                let (tb, tv) = (cp.base_t0 + t, cp.var_t0 + t);
                 for (b, x) in d.iter_mut().enumerate() {
-                    *x = value(kv, pair.variant, t, b) - value(kb, pair.base, t, b);
+                    *x = value(kv, pair.variant, tv, b) - value(kb, pair.base, tb, b);
                 }
                 add(acc, base_cell + t, &d);
             }
             for (b, x) in d.iter_mut().enumerate() {
-                let npv_v: f64 = (0..t_n)
+                let npv_v: f64 = (0..var.model.years)
                     .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
                     .sum();
-                let npv_b: f64 = (0..t_n)
+                let npv_b: f64 = (0..base.model.years)
                     .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
                     .sum();
                 *x = npv_v - npv_b;

@@ -81,6 +81,8 @@ pub struct CompareMuni {
 #[derive(Debug, Clone)]
 pub struct CompareStream {
     pub name: String,
+    /// One summary per calendar year that both the variant and the baseline simulate
+    /// ([`super::compare::common_years`]).
     pub years: Vec<Summary>,
     /// Per year: P(variant > baseline).
     pub p_better: Vec<f64>,
@@ -161,13 +163,13 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
                     .iter()
                     .enumerate()
                     .map(|(s, pair)| {
-                        let c0 = cp.offsets[mu] + s * (t_n + 1);
+                        let (c0, c_n) = (cp.offsets[mu] + s * (cp.years + 1), cp.years);
                         CompareStream {
                             name: pair.name.clone(),
-                            years: (0..t_n).map(|t| diff[c0 + t]).collect(),
-                            p_better: (0..t_n).map(|t| acc.better[c0 + t] as f64 / n).collect(),
-                            npv: diff[c0 + t_n],
-                            npv_p_better: acc.better[c0 + t_n] as f64 / n,
+                            years: (0..c_n).map(|t| diff[c0 + t]).collect(),
+                            p_better: (0..c_n).map(|t| acc.better[c0 + t] as f64 / n).collect(),
+                            npv: diff[c0 + c_n],
+                            npv_p_better: acc.better[c0 + c_n] as f64 / n,
                         }
                     })
                     .collect(),

@@ -265,6 +265,88 @@ fn a_bad_scenario_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A variant may move or resize the horizon: its paired differences are taken where both
+/// simulate a calendar year, and each NPV is over its own horizon.
+#[test]
+fn a_variant_with_another_horizon_is_compared_by_calendar_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("horizons.toml");
+    let variant = |name: &str, key: &str, value: i32| {
+        format!("[[variant]]\nname = \"{name}\"\n[variant.set]\n\"scenario.{key}\" = {value}\n")
+    };
+    let text = format!(
+        "format_version = 1\n[scenario]\nname = \"horizons\"\nstart_year = 2026\nyears = 6\n\
+         [driver.p]\nmodel = \"fixed\"\nvalue = 1.0\n\
+         [[municipality]]\nid = \"m\"\ndistrict = \"D\"\noblast = \"O\"\npopulation = 100\n\
+         own_revenue = 1000\nown_revenue_growth = {{ mean = 0.1, sd = 0.0 }}\n{}{}{}{}",
+        variant("later", "start_year", 2028),
+        variant("shorter", "years", 3),
+        variant("longer", "years", 9),
+        variant("apart", "start_year", 2040),
+    );
+    std::fs::write(&file, text).unwrap();
+    let out = dir.path().join("run");
+    let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
+    aimak_ok(&["run", f, "--paths", "20", "--out", o, "--quiet"]);
+    // Own revenue in the k-th year of a horizon, grown as the engine grows it.
+    let own: Vec<f64> = (0..9)
+        .scan(1000.0, |b, k| {
+            if k > 0 {
+                *b *= 1.0 + 0.1_f64.max(-0.9);
+            }
+            Some(*b)
+        })
+        .collect();
+    let sum = |ks: std::ops::Range<usize>| -> f64 { own[ks].iter().sum() };
+    let zeros = |years: std::ops::Range<i32>| years.map(|y| (Some(y), 0.0)).collect::<Vec<_>>();
+    // Per variant, its own-revenue rows: (year, or none for the NPV; mean difference).
+    type Rows = Vec<(Option<i32>, f64)>;
+    let want: [(&str, Rows); 4] = [
+        (
+            "later",
+            (0..4)
+                .map(|u| (Some(2028 + u as i32), own[u] - own[u + 2]))
+                .chain([(None, 0.0)])
+                .collect(),
+        ),
+        (
+            "shorter",
+            [zeros(2026..2029), vec![(None, -sum(3..6))]].concat(),
+        ),
+        (
+            "longer",
+            [zeros(2026..2032), vec![(None, sum(6..9))]].concat(),
+        ),
+        ("apart", vec![(None, 0.0)]),
+    ];
+    let df = read(&out.join("compare.parquet"));
+    let (variant, stream, mean) = (strs(&df, "variant"), strs(&df, "stream"), f64s(&df, "mean"));
+    let year: Vec<Option<i32>> = df.column("year").unwrap().i32().unwrap().iter().collect();
+    for (name, rows) in want {
+        let got: Rows = (0..df.height())
+            .filter(|i| variant[*i] == name && stream[*i] == "own_revenue")
+            .map(|i| (year[i], mean[i]))
+            .collect();
+        assert_eq!(got.len(), rows.len(), "{name}: {got:?}");
+        for ((gy, gm), (wy, wm)) in got.iter().zip(&rows) {
+            assert_eq!(gy, wy, "{name}");
+            // Means are exact to 2^-20 (fixed-point sums).
+            assert!((gm - wm).abs() < 1e-5, "{name} {gy:?}: {gm} against {wm}");
+        }
+    }
+    // Each variant's own tables keep its own calendar years.
+    let summary = read(&out.join("summary.parquet"));
+    let (sv, sy) = (strs(&summary, "variant"), i32s(&summary, "year"));
+    let years_of = |name: &str| -> std::collections::BTreeSet<i32> {
+        (0..summary.height())
+            .filter(|i| sv[*i] == name)
+            .map(|i| sy[i])
+            .collect()
+    };
+    assert_eq!(years_of("later"), (2028..2034).collect());
+    assert_eq!(years_of("longer"), (2026..2035).collect());
+    assert_eq!(years_of("apart"), (2040..2046).collect());
+}
 /// Each of a sketched cell's quantiles lies within its stated rank error of the exact
 /// quantile of `sorted` (up to rounding).
 fn assert_within_bound(sorted: &[f64], est: &aimak::stats::Summary, what: &str) {
