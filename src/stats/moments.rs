@@ -3,7 +3,8 @@
 //! Values are turned into fixed-point integers (units of 2^-20, truncated toward zero) and
 //! summed exactly, so the result is the same bits however the paths are split into blocks,
 //! threads or machines and in whatever order the parts are merged. Quantisation moves a mean
-//! by less than 1e-6 of the unit (a millionth of a som).
+//! by less than 1e-6 of the unit (a millionth of a som). A cell whose values are all the same
+//! (a deterministic stream) reports that value itself as its mean, without quantisation.
 
 use super::wide::U384;
 
@@ -26,6 +27,41 @@ pub struct Moments {
     big: Option<Box<Big>>,
     /// A value was not finite or too large; reported as a run-time error.
     overflow: bool,
+    /// Whether every value so far has the same bits.
+    same: Same,
+}
+
+/// Whether a cell's values are all the same (compared bit for bit, so that the answer and the
+/// value kept do not depend on the order values arrive in: `0.0` and `-0.0` differ).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+enum Same {
+    #[default]
+    Empty,
+    /// Every value so far has these bits.
+    All(u64),
+    Mixed,
+}
+
+impl Same {
+    fn and(self, o: Same) -> Same {
+        match (self, o) {
+            (Same::Empty, x) | (x, Same::Empty) => x,
+            (Same::All(a), Same::All(b)) if a == b => self,
+            _ => Same::Mixed,
+        }
+    }
+
+    /// [`Same::and`] with the values `xs`.
+    #[inline]
+    fn and_all(self, xs: &[f64]) -> Same {
+        if self == Same::Mixed || xs.is_empty() {
+            return self;
+        }
+        let first = xs[0].to_bits();
+        // Every value, not stopping at the first that differs, so the test vectorises.
+        let all = xs.iter().fold(true, |ok, x| ok & (x.to_bits() == first));
+        self.and(if all { Same::All(first) } else { Same::Mixed })
+    }
 }
 
 /// Exact sums of huge values: positive parts, negative parts, squares.
@@ -47,6 +83,13 @@ pub struct MeanSd {
 impl Moments {
     #[inline]
     pub fn add(&mut self, x: f64) {
+        self.same = self.same.and(Same::All(x.to_bits()));
+        self.add_one(x);
+    }
+
+    /// Adds `x` to the sums (not to [`Moments::same`]).
+    #[inline]
+    fn add_one(&mut self, x: f64) {
         self.n += 1;
         let y = x * SCALE;
         if y.abs() < 9.2e18 {
@@ -65,6 +108,7 @@ impl Moments {
     /// are the same bits), but faster: runs of moderate values are summed in 64-bit lanes
     /// the processor can add side by side.
     pub fn add_all(&mut self, xs: &[f64]) {
+        self.same = self.same.and_all(xs);
         for chunk in xs.chunks(RUN) {
             // Every value, not stopping at the first large one, so the test vectorises.
             let moderate = chunk
@@ -79,7 +123,7 @@ impl Moments {
                 }
                 self.add_moderate(chunk);
             } else {
-                chunk.iter().for_each(|x| self.add(*x));
+                chunk.iter().for_each(|x| self.add_one(*x));
             }
         }
     }
@@ -152,6 +196,7 @@ impl Moments {
             big.sq.add(&ob.sq);
         }
         self.overflow |= o.overflow;
+        self.same = self.same.and(o.same);
     }
 
     pub fn count(&self) -> u64 {
@@ -193,7 +238,11 @@ impl Moments {
         }
         let (negative, mag, sq) = self.totals();
         let n = self.n as f64;
-        let mean = mag.to_f64() / n / SCALE * if negative { -1.0 } else { 1.0 };
+        let mean = match self.same {
+            // `+ 0.0` turns a negative zero into zero, as the fixed-point mean gives.
+            Same::All(bits) => f64::from_bits(bits) + 0.0,
+            _ => mag.to_f64() / n / SCALE * if negative { -1.0 } else { 1.0 },
+        };
         let sd = if self.n < 2 {
             0.0
         } else {
@@ -230,6 +279,31 @@ mod tests {
         assert!((r.sd - (20.0f64 / 3.0).sqrt()).abs() < 1e-12);
         let c = of(&[7e6; 10]).finish();
         assert_eq!((c.mean, c.sd), (7e6, 0.0));
+    }
+
+    /// A deterministic stream's mean is its value, not the value on the fixed-point grid;
+    /// whatever the split, and however the values are added.
+    #[test]
+    fn the_same_value_everywhere_is_its_own_mean() {
+        let x = 1.624_930_601_512_437_8; // not a multiple of 2^-20
+        let xs = vec![x; 700];
+        let mut many = Moments::default();
+        many.add_all(&xs[..300]);
+        let mut rest = of(&xs[300..]);
+        rest.merge(&many);
+        for m in [of(&xs), rest] {
+            assert_eq!((m.finish().mean, m.finish().sd), (x, 0.0));
+        }
+        // One value apart, and the mean is the fixed-point one again.
+        let mut ys = xs.clone();
+        ys[500] = x + 1.0;
+        let (a, b) = ((x * SCALE).trunc(), ((x + 1.0) * SCALE).trunc());
+        let want = (699.0 * a + b) / 700.0 / SCALE;
+        assert!((of(&ys).finish().mean - want).abs() < 1e-12);
+        // Zero and negative zero are not the same bits; either way the mean is zero.
+        for zeros in [[-0.0, 0.0], [-0.0, -0.0]] {
+            assert_eq!(of(&zeros).finish().mean.to_bits(), 0.0f64.to_bits());
+        }
     }
 
     #[test]
@@ -269,7 +343,10 @@ mod tests {
         ]);
         xs.extend(std::iter::repeat_n(edge * 0.999_999, 300));
         xs.extend(std::iter::repeat_n(-edge * 0.999_999, 300));
-        let state = |m: &Moments| (m.n, m.sum, m.sq_lo, m.sq_hi, m.big.clone().map(|b| b.sq.0));
+        let state = |m: &Moments| {
+            let big = m.big.clone().map(|b| b.sq.0);
+            (m.n, m.sum, m.sq_lo, m.sq_hi, big, m.same)
+        };
         for run in [1, 5, 256, 257, xs.len()] {
             let mut one = Moments::default();
             let mut many = Moments::default();
@@ -284,6 +361,7 @@ mod tests {
         let mut portable = Moments::default();
         let run = &xs[..200];
         portable.add_moderate(run);
+        portable.same = portable.same.and_all(run);
         let mut one = Moments::default();
         run.iter().for_each(|x| one.add(*x));
         assert_eq!(state(&one), state(&portable));
