@@ -20,7 +20,13 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
         model.discount_rate * 100.0
     );
     for v in &results.variants {
-        let _ = writeln!(o, "  {}:", v.name);
+        // A variant may move or resize the horizon: then it says its own.
+        let (first, last) = (v.years[0], v.years[v.years.len() - 1]);
+        if (first, last) == (model.start_year, model.year(model.years - 1)) {
+            let _ = writeln!(o, "  {}:", v.name);
+        } else {
+            let _ = writeln!(o, "  {} ({first}-{last}):", v.name);
+        }
         for (mu, mr) in v.municipalities.iter().enumerate() {
             let name = &model.municipalities[mu].name;
             let Some(pt) = mr.stream("project_total") else {
