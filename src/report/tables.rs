@@ -212,10 +212,10 @@ pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
     let (mut variant, mut muni, mut year, mut stream, mut better) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut st = Stats::default();
+    // Variants are compared with the baseline, which runs first, in the years both simulate.
+    let horizon = |v: &VariantResults| (v.years[0], v.years.len());
     for v in &r.variants {
         let Some(cmp) = &v.compare else { continue };
-        // Compared with the baseline, which runs first, in the years both simulate.
-        let horizon = |v: &VariantResults| (v.years[0], v.years.len());
         let (first, _) = common_years(horizon(&r.variants[0]), horizon(v));
         for m in cmp {
             for s in &m.streams {

@@ -1,22 +1,15 @@
 //! Municipal budgets: own revenue, the equalisation grant with its clawback, project money
 //! and the spending need (docs/model.md section 3); and their statistics.
 
-use super::plan::{Plan, Source, Split};
+use super::plan::{Plan, Source};
 use super::rng::{Group, Purpose, Seeds, Stream};
+use super::work::lanes_of;
 use super::{Accumulators, Block, Needed, Work};
 use crate::model::Model;
 use crate::stats;
-use ndarray::{s, Array3};
 
 /// Zeros for a lane-wide series that has none yet (last year's counts in the first year).
 const ZEROS: [f64; super::LANES] = [0.0; super::LANES];
-
-/// The first `nb` lanes of row `r`, year `t` of a workspace array.
-#[inline]
-fn lanes_of(a: &Array3<f64>, r: usize, t: usize, nb: usize) -> &[f64] {
-    let row = a.slice(s![r, t, ..nb]);
-    row.to_slice().expect("lanes are contiguous")
-}
 
 /// Computes every municipality's streams in every lane and adds them to the statistics.
 pub fn simulate(
@@ -82,17 +75,12 @@ pub fn simulate(
                         c
                     }
                     Source::Pay(f, k) => {
-                        match &plan.splits[f] {
-                            Split::Fixed { weights, total } => {
-                                let out = lanes_of(&w.fund_out, f, t, nb);
-                                for (x, o) in row.iter_mut().zip(out) {
-                                    *x = Split::share(weights, *total, k, *o);
-                                }
-                            }
-                            Split::Drawn { .. } => {
-                                row.copy_from_slice(lanes_of(&w.pay, w.pay_offset[f] + k, t, nb))
-                            }
-                        }
+                        plan.splits[f].member_lanes(
+                            k,
+                            lanes_of(&w.fund_out, f, t, nb),
+                            lanes_of(&w.pay, w.pay_offset[f] + k, t, nb),
+                            row,
+                        );
                         false
                     }
                 };

@@ -2,8 +2,10 @@
 
 use super::plan::{Plan, Split};
 use super::rng::{Group, Purpose, Seeds, Stream};
-use super::{Block, Work};
+use super::work::lanes_of;
+use super::{Block, Work, LANES};
 use crate::model::Model;
+use ndarray::s;
 
 pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work) {
     let nb = blk.lanes;
@@ -30,7 +32,7 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
             }
         }
         // The payout's split among members: drawn winners are written out; fixed shares are
-        // computed where they are used (`Split::share`).
+        // computed where they are used (`Split::member_lanes`).
         if let Split::Drawn { winners, pops } = &plan.splits[fi] {
             let winners = *winners;
             for b in 0..nb {
@@ -67,22 +69,20 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
             }
         }
         if f.counts_for_grant {
+            let mut paid = [0.0; LANES];
             for (k, &mu) in f.members.iter().enumerate() {
                 for t in 0..m.years {
-                    for b in 0..nb {
-                        w.counted[[mu, t, b]] += paid(plan, w, fi, k, t, b);
+                    plan.splits[fi].member_lanes(
+                        k,
+                        lanes_of(&w.fund_out, fi, t, nb),
+                        lanes_of(&w.pay, off + k, t, nb),
+                        &mut paid[..nb],
+                    );
+                    for (c, x) in w.counted.slice_mut(s![mu, t, ..nb]).iter_mut().zip(&paid) {
+                        *c += x;
                     }
                 }
             }
         }
-    }
-}
-
-/// What member `k` of fund `fi` receives in year `t`, lane `b`.
-#[inline]
-fn paid(plan: &Plan, w: &Work, fi: usize, k: usize, t: usize, b: usize) -> f64 {
-    match &plan.splits[fi] {
-        Split::Fixed { weights, total } => Split::share(weights, *total, k, w.fund_out[[fi, t, b]]),
-        Split::Drawn { .. } => w.pay[[w.pay_offset[fi] + k, t, b]],
     }
 }

@@ -114,11 +114,18 @@ impl Split {
         }
     }
 
-    /// Member `k`'s share of a payout `out`, for a fixed split (the drawn ones are in the
-    /// workspace).
-    #[inline(always)]
-    pub fn share(weights: &[f64], total: f64, k: usize, out: f64) -> f64 {
-        out * weights[k] / total
+    /// What member `k` receives in one year, lane by lane, into `out`: its fixed share of the
+    /// fund's payouts `payout`, or, for a drawn split, its own row `drawn` of the workspace.
+    #[inline]
+    pub fn member_lanes(&self, k: usize, payout: &[f64], drawn: &[f64], out: &mut [f64]) {
+        match self {
+            Split::Fixed { weights, total } => {
+                for (x, o) in out.iter_mut().zip(payout) {
+                    *x = o * weights[k] / total;
+                }
+            }
+            Split::Drawn { .. } => out.copy_from_slice(drawn),
+        }
     }
 }
 

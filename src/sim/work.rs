@@ -4,7 +4,14 @@ use super::plan::Plan;
 use super::projects::ProjectPaths;
 use super::LANES;
 use crate::model::Model;
-use ndarray::{Array2, Array3, Axis};
+use ndarray::{s, Array2, Array3, Axis};
+
+/// The first `nb` lanes of row `r`, year `t` of a workspace array.
+#[inline]
+pub(super) fn lanes_of(a: &Array3<f64>, r: usize, t: usize, nb: usize) -> &[f64] {
+    let row = a.slice(s![r, t, ..nb]);
+    row.to_slice().expect("lanes are contiguous")
+}
 
 /// A block of consecutive paths.
 #[derive(Debug, Clone, Copy)]

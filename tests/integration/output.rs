@@ -350,6 +350,7 @@ fn a_variant_with_another_horizon_is_compared_by_calendar_year() {
     assert_eq!(years_of("longer"), (2026..2035).collect());
     assert_eq!(years_of("apart"), (2040..2046).collect());
 }
+
 /// Each of a sketched cell's quantiles lies within its stated rank error of the exact
 /// quantile of `sorted` (up to rounding).
 fn assert_within_bound(sorted: &[f64], est: &aimak::stats::Summary, what: &str) {
