@@ -1,5 +1,8 @@
-//! Command-line definitions (clap). Parsing only; `main.rs` runs the commands.
+//! Command-line definitions (clap): flags as plain data, handed to the library's
+//! [`aimak::pipeline`] as requests. Parsing only; `main.rs` runs the commands.
 
+use aimak::lang::Lang;
+use aimak::pipeline::run::RunRequest;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -33,8 +36,8 @@ pub enum Command {
         /// The output folder of a finished run (it holds manifest.json).
         dir: PathBuf,
         /// Language of labels and titles.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
@@ -77,8 +80,8 @@ pub struct RunArgs {
     #[arg(long = "variant", value_name = "NAME")]
     pub variants: Vec<String>,
     /// Language of chart labels.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
     /// Replace an existing --out folder (without it, aimak refuses to touch it; the default
     /// folder under output/ is always replaced whole, never mixed).
     #[arg(long)]
@@ -96,8 +99,9 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// A language on the command line (`--lang en|ru|ky`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum Lang {
+pub enum LangArg {
     /// English
     #[default]
     En,
@@ -107,12 +111,30 @@ pub enum Lang {
     Ky,
 }
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-            Lang::Ky => "ky",
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::En => Lang::En,
+            LangArg::Ru => Lang::Ru,
+            LangArg::Ky => Lang::Ky,
+        }
+    }
+}
+
+impl From<RunArgs> for RunRequest {
+    fn from(a: RunArgs) -> RunRequest {
+        RunRequest {
+            scenario: a.scenario,
+            paths: a.paths,
+            seed: a.seed,
+            out: a.out,
+            precision: a.precision,
+            threads: a.threads,
+            variants: a.variants,
+            lang: a.lang.into(),
+            force: a.force,
+            sensitivity: a.sensitivity,
+            keep_paths: a.keep_paths,
         }
     }
 }

@@ -3,12 +3,14 @@
 //!
 //! Data flows one way: a scenario file is read and validated by [`scenario`] into the
 //! [`model`] types; the engine simulates paths of the world; statistics summarise them; the
-//! report writes tables and charts. The command line in `main.rs` only wires these together.
+//! report writes tables and charts. [`pipeline`] runs each command from validated settings to
+//! a finished result; the command line (`main.rs`, `cli.rs`) only parses flags and prints.
 
-pub mod cli;
 pub mod describe;
 pub mod diag;
+pub mod lang;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -14,7 +14,7 @@ mod font;
 mod png;
 mod render;
 
-use crate::cli::Lang;
+use crate::lang::Lang;
 use plotters::prelude::*;
 use plotters::style::{register_font, FontStyle};
 use std::sync::OnceLock;

@@ -4,7 +4,7 @@
 use super::catalog::Catalog;
 use super::charts::*;
 use super::labels::{t, Key};
-use crate::cli::Lang;
+use crate::lang::Lang;
 use crate::stats::quantile::NAMES;
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -25,11 +25,16 @@ pub struct Tables {
 impl Tables {
     pub fn read(dir: &Path) -> PolarsResult<Tables> {
         let read = |f: &str| -> PolarsResult<DataFrame> {
-            let file = std::fs::File::open(dir.join(f)).map_err(|e| PolarsError::IO {
+            let path = dir.join(f);
+            let file = std::fs::File::open(&path).map_err(|e| PolarsError::IO {
                 error: std::sync::Arc::new(e),
-                msg: Some(format!("{}", dir.join(f).display()).into()),
+                msg: Some(format!("cannot read {}", path.display()).into()),
             })?;
-            ParquetReader::new(file).finish()
+            ParquetReader::new(file).finish().map_err(|e| {
+                PolarsError::ComputeError(
+                    format!("{} is not a readable Parquet table: {e}", path.display()).into(),
+                )
+            })
         };
         Ok(Tables {
             summary: read("summary.parquet")?,

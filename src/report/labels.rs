@@ -5,7 +5,7 @@
 //! in millions of som; Russian and Kyrgyz use a decimal comma and a narrow no-break space
 //! between thousands, English a decimal point and a comma.
 
-use crate::cli::Lang;
+use crate::lang::Lang;
 
 /// Every fixed text that appears on a chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

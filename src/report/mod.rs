@@ -8,6 +8,7 @@ pub mod charts;
 pub mod figures;
 pub mod kept;
 pub mod labels;
+pub mod staging;
 pub mod summary;
 pub mod tables;
 
@@ -15,6 +16,7 @@ use crate::sim::Results;
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
 use serde::Serialize;
+pub use staging::Staging;
 use std::path::{Path, PathBuf};
 
 /// Provenance written into every file.
@@ -42,6 +44,27 @@ impl Provenance {
             quantile_method: results.quantile_mode.describe().to_string(),
             max_rank_error: results.max_rank_error(),
             variants: results.variants.iter().map(|v| v.name.clone()).collect(),
+            date: today(),
+        }
+    }
+
+    /// Provenance known before a run ends (for files written while it runs): everything but
+    /// the statistics method, which `method` describes.
+    pub fn before_run(
+        scenario: &crate::model::Scenario,
+        settings: &crate::sim::Settings,
+        variants: &[&str],
+        method: &str,
+    ) -> Provenance {
+        Provenance {
+            aimak_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: scenario.baseline.name.clone(),
+            scenario_sha256: scenario.sha256.clone(),
+            seed: settings.seed,
+            paths: settings.paths,
+            quantile_method: method.to_string(),
+            max_rank_error: 0.0,
+            variants: variants.iter().map(|v| v.to_string()).collect(),
             date: today(),
         }
     }
@@ -74,10 +97,13 @@ pub struct Manifest {
 impl Manifest {
     pub fn read(dir: &Path) -> Result<Manifest, ReportError> {
         let path = dir.join("manifest.json");
-        let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-        serde_json::from_str(&text).map_err(|e| ReportError::Io {
+        let text = std::fs::read_to_string(&path).map_err(|source| ReportError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_str(&text).map_err(|e| ReportError::NotManifest {
             path,
-            source: std::io::Error::other(format!("not an aimak manifest: {e}")),
+            reason: e.to_string(),
         })
     }
 
@@ -99,6 +125,19 @@ pub struct FileEntry {
 pub enum ReportError {
     #[error("the output folder {0} exists already; use --force to replace it, or --out to choose another")]
     Exists(PathBuf),
+    #[error("{0} is a file, not a folder: aimak writes a run into a folder of its own; choose another --out")]
+    NotAFolder(PathBuf),
+    #[error("{0} is not an aimak output folder (it has files but no aimak manifest.json), so aimak will not replace it, even with --force; choose another --out")]
+    NotOurs(PathBuf),
+    #[error("{dir} holds files that aimak did not write ({}), so aimak will not replace it, even with --force; move them away or choose another --out", .files.join(", "))]
+    Foreign { dir: PathBuf, files: Vec<String> },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not an aimak manifest: {reason}")]
+    NotManifest { path: PathBuf, reason: String },
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -106,6 +145,21 @@ pub enum ReportError {
     },
     #[error("cannot build table {name}: {source}")]
     Table { name: String, source: PolarsError },
+}
+
+impl ReportError {
+    /// Whether the user can fix this by choosing other input or flags (exit 1), rather than
+    /// a failure of the machine (exit 2).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::Exists(_)
+                | ReportError::NotAFolder(_)
+                | ReportError::NotOurs(_)
+                | ReportError::Foreign { .. }
+                | ReportError::NotManifest { .. }
+        )
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
@@ -133,82 +187,6 @@ pub fn write_parquet(
     Ok(())
 }
 
-/// A run's output folder while it is being written: a hidden temporary folder beside the
-/// destination, renamed into place by [`Staging::commit`] and removed if dropped before.
-pub struct Staging {
-    tmp: PathBuf,
-    out: PathBuf,
-    committed: bool,
-}
-
-impl Staging {
-    /// Refuses an existing `out` unless `force`.
-    pub fn new(out: &Path, force: bool) -> Result<Staging, ReportError> {
-        if out.exists() && !force {
-            return Err(ReportError::Exists(out.to_path_buf()));
-        }
-        let parent = parent_of(out);
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-        let tmp = parent.join(format!(
-            ".{}.partial-{}",
-            file_name(out),
-            std::process::id()
-        ));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
-        }
-        std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
-        Ok(Staging {
-            tmp,
-            out: out.to_path_buf(),
-            committed: false,
-        })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.tmp
-    }
-
-    /// Moves the finished folder into place (replacing an old one, which is moved aside
-    /// first and removed after).
-    pub fn commit(mut self) -> Result<(), ReportError> {
-        let old = parent_of(&self.out).join(format!(
-            ".{}.old-{}",
-            file_name(&self.out),
-            std::process::id()
-        ));
-        if self.out.exists() {
-            std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
-        }
-        std::fs::rename(&self.tmp, &self.out).map_err(io(&self.out))?;
-        self.committed = true;
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
-
-fn parent_of(p: &Path) -> &Path {
-    p.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "run".into())
-}
-
 /// Writes the tables of docs/model.md section 9 (and compare.parquet) into `dir`; returns the
 /// frames, to draw charts from exactly what was written, and (file, rows).
 pub fn write_tables(
@@ -228,13 +206,28 @@ pub fn write_tables(
     Ok((tables, files))
 }
 
+/// Writes `sensitivity.parquet`; returns its name and frame.
+pub fn write_sensitivity(
+    shares: &[crate::sim::sensitivity::Share],
+    prov: &Provenance,
+    dir: &Path,
+) -> Result<(&'static str, DataFrame), ReportError> {
+    const FILE: &str = "sensitivity.parquet";
+    let mut df = tables::sensitivity(shares).map_err(|source| ReportError::Table {
+        name: FILE.into(),
+        source,
+    })?;
+    write_parquet(&mut df, &dir.join(FILE), prov)?;
+    Ok((FILE, df))
+}
+
 /// Draws every chart of a run from its tables into `charts_dir`; returns the files written
 /// (named `charts/...`, relative to the run folder).
 pub fn write_charts(
     tables: &figures::Tables,
     catalog: &catalog::Catalog,
     prov: &Provenance,
-    lang: crate::cli::Lang,
+    lang: crate::lang::Lang,
     charts_dir: &Path,
 ) -> Result<Vec<String>, ReportError> {
     let list = figures::figures(tables, catalog, lang).map_err(|source| ReportError::Table {

@@ -239,10 +239,19 @@ fn an_existing_output_folder_is_refused_then_replaced_with_force() {
         out.join("stale.txt").exists(),
         "a refused run touches nothing"
     );
+    // A file aimak did not write is never deleted, not even with --force.
     let forced = [&args[..], &["--force"]].concat();
+    let refused = aimak(&forced);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("stale.txt"));
+    assert!(out.join("stale.txt").exists());
+    std::fs::remove_file(out.join("stale.txt")).unwrap();
+    let before = std::fs::read(out.join("summary.parquet")).unwrap();
+    std::fs::write(out.join("summary.parquet"), b"changed").unwrap();
     assert_eq!(aimak(&forced).status.code(), Some(0));
-    assert!(
-        !out.join("stale.txt").exists(),
+    assert_eq!(
+        std::fs::read(out.join("summary.parquet")).unwrap(),
+        before,
         "--force replaces the folder whole"
     );
     assert!(out.join("manifest.json").exists());

@@ -8,7 +8,7 @@
 
 use super::font::{self, Metrics};
 use super::{ChartError, HEIGHT, WIDTH};
-use crate::cli::Lang;
+use crate::lang::Lang;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};

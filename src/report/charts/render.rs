@@ -12,7 +12,7 @@ use super::{
     ChartError, ChartMeta, CompositionChart, FanChart, MoneyUnit, NpvComparison,
     ProjectStatesChart, ShortfallHeatmap, TornadoChart, VariantDiffChart,
 };
-use crate::cli::Lang;
+use crate::lang::Lang;
 use crate::report::labels::{band_legend, fmt_number, fmt_percent, money_decimals, t, Key};
 use plotters::prelude::DrawingBackend;
 

@@ -1,0 +1,60 @@
+//! `aimak chart`: redraw the charts of a finished run from its tables, without simulating.
+
+use super::Failure;
+use crate::lang::Lang;
+use crate::report::{figures::Tables, Manifest, Staging};
+use std::path::{Path, PathBuf};
+
+/// Redraws the charts of a finished run from its tables, replacing its charts/ folder whole.
+pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
+    if !dir.join("manifest.json").is_file() {
+        return Err(Failure::Input(format!(
+            "{} is not the output folder of an aimak run (it has no manifest.json)\n",
+            dir.display()
+        )));
+    }
+    let mut manifest = Manifest::read(dir)?;
+    // A table the manifest lists but the folder lacks means the folder was changed after the
+    // run: say so, whether or not the charts need that table.
+    let missing: Vec<&str> = manifest
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.ends_with(".parquet") && !dir.join(n).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::Input(format!(
+            "{} is incomplete: its manifest lists {}, which {} missing; run the scenario again\n",
+            dir.display(),
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        )));
+    }
+    let tables = Tables::read(dir).map_err(Failure::input)?;
+    // Draw into a staging folder beside charts/, then swap it in whole.
+    let staging = Staging::part(dir, "charts")?;
+    let files = crate::report::write_charts(
+        &tables,
+        &manifest.catalog,
+        &manifest.provenance,
+        lang,
+        staging.dir(),
+    )
+    .map_err(Failure::runtime)?;
+    // The new charts replace the old ones in the manifest before the folder is swapped, so
+    // the swap's check sees only files the manifest will list.
+    manifest.lang = lang.code().to_string();
+    let old: Vec<crate::report::FileEntry> = manifest.files.clone();
+    manifest.files.retain(|f| !f.name.starts_with("charts/"));
+    manifest.files.extend(
+        files
+            .into_iter()
+            .map(|name| crate::report::FileEntry { name, rows: 0 }),
+    );
+    let new_files = std::mem::replace(&mut manifest.files, old);
+    // The old manifest still lists the old charts while they are swapped out.
+    staging.commit()?;
+    manifest.files = new_files;
+    manifest.write(dir).map_err(Failure::runtime)?;
+    Ok(dir.join("charts"))
+}

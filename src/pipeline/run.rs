@@ -1,0 +1,253 @@
+//! `aimak run`: from the run's flags to a finished output folder.
+//!
+//! [`RunRequest`] is what the user asked for, as plain data; [`RunJob::new`] checks it
+//! against the scenario and resolves every default (variants, paths, seed, threads, folder);
+//! [`RunJob::execute`] simulates and writes the folder under a temporary name, renamed into
+//! place only when complete.
+
+use super::Failure;
+use crate::lang::Lang;
+use crate::model::Scenario;
+use crate::report::{self, kept, Manifest, Provenance, Staging};
+use crate::sim::{self, KeptBlock, Settings};
+use std::path::{Path, PathBuf};
+
+/// The flags of `aimak run`, as given (`None`: not given).
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    pub scenario: Option<PathBuf>,
+    pub paths: Option<u64>,
+    pub seed: Option<u64>,
+    pub out: Option<PathBuf>,
+    pub precision: Option<f64>,
+    pub threads: Option<usize>,
+    pub variants: Vec<String>,
+    pub lang: Lang,
+    pub force: bool,
+    pub sensitivity: bool,
+    pub keep_paths: bool,
+}
+
+/// A run with every setting checked and every default resolved.
+pub struct RunJob {
+    scenario: Scenario,
+    /// Variants in run order, baseline first.
+    variants: Vec<String>,
+    settings: Settings,
+    precision: Option<f64>,
+    out: PathBuf,
+    /// Whether an existing aimak folder at `out` may be replaced.
+    replace: bool,
+    lang: Lang,
+    sensitivity: bool,
+    keep_paths: bool,
+}
+
+/// What a finished run reports besides its folder.
+pub struct RunOutcome {
+    pub out: PathBuf,
+    /// The terminal summary.
+    pub summary: String,
+    /// A line for standard error (the paths a precision run took), if any.
+    pub note: Option<String>,
+}
+
+impl RunJob {
+    pub fn new(req: RunRequest) -> Result<RunJob, Failure> {
+        let scenario = match &req.scenario {
+            Some(p) => crate::scenario::load_file(p),
+            None => crate::scenario::load_builtin(),
+        }
+        .map_err(Failure::input)?;
+        let variants = choose_variants(&scenario, &req.variants)?;
+        let paths = match (req.paths, req.precision) {
+            (Some(p), _) => p,
+            (None, Some(_)) => 1 << 20,
+            (None, None) => scenario.run.paths,
+        };
+        if let Some(p) = req.precision {
+            if req.keep_paths {
+                return Err(Failure::input(
+                    "--keep-paths cannot be combined with --precision: run to a precision first, then rerun with the --paths it reports and --keep-paths",
+                ));
+            }
+            if !(p > 0.0 && p < 1.0) {
+                return Err(Failure::input(format!(
+                    "--precision {p}: expected a fraction between 0 and 1, such as 0.01 for 1%"
+                )));
+            }
+        }
+        if paths == 0 {
+            return Err(Failure::input("--paths must be at least 1"));
+        }
+        let threads = match req.threads {
+            Some(0) => return Err(Failure::input("--threads must be at least 1")),
+            Some(n) => n,
+            None => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+        };
+        let settings = Settings {
+            paths,
+            seed: req.seed.unwrap_or(scenario.run.seed),
+            threads,
+            quantiles: None,
+        };
+        // The default folder under output/ is aimak's own: a new run replaces it whole (if
+        // aimak wrote it). A folder the user names is replaced only with --force.
+        let replace = req.force || req.out.is_none();
+        let out = req
+            .out
+            .clone()
+            .unwrap_or_else(|| Path::new("output").join(report::slug(&scenario.baseline.name)));
+        Ok(RunJob {
+            scenario,
+            variants,
+            settings,
+            precision: req.precision,
+            out,
+            replace,
+            lang: req.lang,
+            sensitivity: req.sensitivity,
+            keep_paths: req.keep_paths,
+        })
+    }
+
+    /// Simulates and writes the output folder. `progress(done, total)` is called as blocks
+    /// of paths finish.
+    pub fn execute(self, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<RunOutcome, Failure> {
+        // Everything parallel after the simulation (charts, tables) keeps to the same number
+        // of threads. The global pool is built once per process; a second run in the same
+        // process keeps the first one's, which only matters to speed.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.settings.threads)
+            .build_global();
+        let staging = Staging::new(&self.out, self.replace)?;
+        let names: Vec<&str> = self.variants.iter().map(String::as_str).collect();
+        let selected = sim::selected(&self.scenario, &names);
+        let writer = if self.keep_paths {
+            let pre = Provenance::before_run(
+                &self.scenario,
+                &self.settings,
+                &names,
+                "not applicable: per-path values",
+            );
+            Some(kept::PathWriter::start(staging.dir(), &selected, &pre)?)
+        } else {
+            None
+        };
+        let sender = writer.as_ref().map(|w| w.sender());
+        let keep = |kb: KeptBlock| {
+            if let Some(s) = &sender {
+                // A closed channel means the writer failed; its error is reported by finish().
+                let _ = s.send(kb);
+            }
+        };
+        let keep_fn = writer
+            .is_some()
+            .then_some(&keep as &(dyn Fn(KeptBlock) + Sync));
+        let (results, precision) = match self.precision {
+            None => (
+                sim::run(&self.scenario, &names, &self.settings, progress, keep_fn),
+                None,
+            ),
+            Some(target) => match sim::precision::run_to_precision(
+                &self.scenario,
+                &names,
+                &self.settings,
+                target,
+                progress,
+                keep_fn,
+            ) {
+                Ok((r, p)) => (Ok(r), Some(p)),
+                Err(e) => (Err(e), None),
+            },
+        };
+        let results = results.map_err(Failure::runtime)?;
+        drop(sender);
+        let baseline = &self.scenario.baseline;
+        let prov = Provenance::new(&results, &baseline.name, &self.scenario.sha256);
+        let (mut frames, mut files) = report::write_tables(&results, &prov, staging.dir())?;
+        if let Some(w) = writer {
+            files.push((kept::FILE.to_string(), w.finish()?));
+        }
+        let shares = if self.sensitivity {
+            let s = sim::sensitivity::sobol(baseline, &self.settings).map_err(Failure::runtime)?;
+            let (name, df) = report::write_sensitivity(&s, &prov, staging.dir())?;
+            files.push((name.to_string(), df.height()));
+            frames.push((name, df));
+            Some(s)
+        } else {
+            None
+        };
+        let catalog = report::catalog::Catalog::new(&self.scenario, &selected);
+        let tables = report::figures::Tables::from_frames(&frames);
+        let charts = report::write_charts(
+            &tables,
+            &catalog,
+            &prov,
+            self.lang,
+            &staging.dir().join("charts"),
+        )?;
+        let mut entries: Vec<report::FileEntry> = files
+            .into_iter()
+            .map(|(name, rows)| report::FileEntry { name, rows })
+            .collect();
+        entries.extend(
+            charts
+                .into_iter()
+                .map(|name| report::FileEntry { name, rows: 0 }),
+        );
+        let manifest = Manifest {
+            provenance: prov,
+            lang: self.lang.code().to_string(),
+            catalog,
+            files: entries,
+        };
+        manifest.write(staging.dir())?;
+        staging.commit()?;
+        let note = precision.map(|p| {
+            let verdict = if p.reached { "reached" } else { "not reached" };
+            format!(
+                "precision {:.2}% {verdict} with {} paths (largest standard error {:.3}% of its mean); `--paths {}` reproduces these tables",
+                p.target * 100.0,
+                p.paths,
+                p.worst * 100.0,
+                p.paths
+            )
+        });
+        let mut summary = report::summary::text(&results, baseline, &self.out);
+        if let Some(shares) = &shares {
+            summary.push_str(&report::summary::drivers(shares, baseline));
+        }
+        Ok(RunOutcome {
+            out: self.out,
+            summary,
+            note,
+        })
+    }
+}
+
+/// The variants to run, baseline first: those named, or every variant of the scenario.
+fn choose_variants(scenario: &Scenario, asked: &[String]) -> Result<Vec<String>, Failure> {
+    let mut variants = vec!["baseline".to_string()];
+    if asked.is_empty() {
+        variants.extend(scenario.variants.iter().map(|v| v.name.clone()));
+        return Ok(variants);
+    }
+    for name in asked {
+        if name == "baseline" || variants.contains(name) {
+            continue;
+        }
+        if !scenario.variants.iter().any(|v| &v.name == name) {
+            let known: Vec<&str> = scenario.variants.iter().map(|v| v.name.as_str()).collect();
+            return Err(Failure::input(format!(
+                "--variant {name}: the scenario has no such variant; it has: baseline{}{}",
+                if known.is_empty() { "" } else { ", " },
+                known.join(", ")
+            )));
+        }
+        variants.push(name.clone());
+    }
+    Ok(variants)
+}
