@@ -150,9 +150,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             )));
         }
     }
-    if paths == 0 {
-        return Err(Failure::Input("--paths must be at least 1\n".into()));
-    }
+    aimak::sim::check_paths(paths).map_err(|e| Failure::Input(format!("{e}\n")))?;
     let threads = match args.threads {
         Some(0) => return Err(Failure::Input("--threads must be at least 1\n".into())),
         Some(n) => n,
