@@ -194,7 +194,7 @@ fn absurd_path_counts_are_refused() {
 
 #[test]
 fn a_deep_key_is_reported_at_its_line() {
-    let deep = vec!["x"; 200].join(".");
+    let deep = ["x"; 200].join(".");
     let text = format!("{}\n[overrides]\n{deep} = 1\n", minimal());
     let line = text.lines().count();
     let (code, err) = check_text(&text);
