@@ -5,7 +5,12 @@ use std::fmt::Write;
 
 /// A description of the scenario: horizon, places, projects, instruments and where each
 /// instrument's money goes, and the variants.
+/// Names and labels from the file are printed with their control characters escaped.
 pub fn describe(s: &Scenario) -> String {
+    crate::diag::printable(&describe_raw(s)).into_owned()
+}
+
+fn describe_raw(s: &Scenario) -> String {
     let m = &s.baseline;
     let mut o = String::new();
     let _ = writeln!(o, "{}", m.name);

@@ -122,20 +122,47 @@ pub struct Diagnostic {
     pub variant: Option<String>,
 }
 
+/// Text from a file made safe to print: every control character except a line break is
+/// written as an escape such as `\u{1b}`, so that a scenario cannot move the cursor, change the
+/// terminal's title or hide text. Everything aimak prints that may hold text from a file goes
+/// through this (error messages, `aimak check`'s description).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    escape(s, true)
+}
+
+fn escape(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 impl fmt::Display for Diagnostic {
+    /// One line; control characters from the files (line breaks included) are escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::new();
         match (&self.location, &self.file) {
-            (Some(l), _) => write!(f, "{}:{}:{}: ", l.file, l.line, l.column)?,
-            (None, Some(file)) => write!(f, "{file}: ")?,
+            (Some(l), _) => line.push_str(&format!("{}:{}:{}: ", l.file, l.line, l.column)),
+            (None, Some(file)) => line.push_str(&format!("{file}: ")),
             (None, None) => {}
         }
         if let Some(v) = &self.variant {
-            write!(f, "in variant `{v}`: ")?;
+            line.push_str(&format!("in variant `{v}`: "));
         }
         if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
+            line.push_str(&format!("{}: ", self.key));
         }
-        write!(f, "{}", self.message)
+        line.push_str(&self.message);
+        f.write_str(&escape(&line, false))
     }
 }
 
@@ -189,5 +216,27 @@ impl fmt::Display for ScenarioErrors {
             writeln!(f, "  {d}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{1b}]0;x\u{7}b\nc"), "a\\u{1b}]0;x\\u{7}b\nc");
+        assert_eq!(printable("Кок-Серек"), "Кок-Серек");
+        let d = Diagnostic {
+            location: None,
+            file: Some("s.toml".into()),
+            key: "municipality[0].id".into(),
+            message: "found \"\u{1b}[2J\r\n\", expected an id".into(),
+            variant: None,
+        };
+        assert_eq!(
+            d.to_string(),
+            "s.toml: municipality[0].id: found \"\\u{1b}[2J\\u{d}\\u{a}\", expected an id"
+        );
     }
 }

@@ -77,9 +77,7 @@ impl RunJob {
                 )));
             }
         }
-        if paths == 0 {
-            return Err(Failure::input("--paths must be at least 1"));
-        }
+        sim::check_paths(paths).map_err(Failure::input)?;
         let threads = match req.threads {
             Some(0) => return Err(Failure::input("--threads must be at least 1")),
             Some(n) => n,

@@ -1,7 +1,7 @@
 //! Reading scenario files: includes, merging, and the source of file text.
 
 use super::tree::{Node, Table, Value};
-use crate::diag::{Diagnostic, Diags, Origin, SourceMap};
+use crate::diag::{Diagnostic, Diags, Location, Origin, SourceMap};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -32,16 +32,169 @@ impl Files {
         }
     }
 
-    fn read(&self, canonical: &Path) -> std::io::Result<String> {
+    fn read(&self, canonical: &Path) -> Result<String, ReadError> {
         match self {
-            Files::Disk => std::fs::read_to_string(canonical),
+            Files::Disk => read_disk(canonical),
             Files::Memory(files) => files
                 .iter()
                 .find(|(name, _)| normalize(name) == canonical)
                 .map(|(_, text)| text.clone())
-                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+                .ok_or_else(|| ReadError::Other("no such built-in file".into())),
         }
     }
+}
+
+/// The largest scenario file read (docs/choices.md).
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Why a file's text could not be read.
+#[derive(Debug)]
+enum ReadError {
+    /// Not UTF-8: the 1-based line and column (in characters) of the first invalid byte.
+    Utf8 {
+        line: usize,
+        column: usize,
+    },
+    Other(String),
+}
+
+/// Reads a scenario file from disk: only a regular file (a device such as /dev/zero never
+/// ends, and opening a FIFO waits for a writer), and at most [`MAX_FILE_BYTES`] of it, even
+/// if it grows after the check.
+fn read_disk(path: &Path) -> Result<String, ReadError> {
+    use std::io::Read;
+    let too_big = || {
+        ReadError::Other(format!(
+            "the file is larger than {} MiB; a scenario file is at most that size",
+            MAX_FILE_BYTES >> 20
+        ))
+    };
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Other(e.to_string()))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(ReadError::Other(format!(
+            "{what}; expected a scenario file"
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path).map_err(|e| ReadError::Other(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadError::Other(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // The prefix is valid UTF-8 by definition.
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        ReadError::Utf8 {
+            line: valid.matches('\n').count() + 1,
+            column: valid[line_start..].chars().count() + 1,
+        }
+    })
+}
+
+/// The deepest key or value nesting read (docs/choices.md); the TOML parser stops at its
+/// own limit without saying where.
+pub const MAX_DEPTH: usize = 32;
+
+/// Finds the first place where a dotted key has more than `limit` parts or arrays and inline
+/// tables nest more than `limit` deep: its byte offset and what is too deep. A light scan of
+/// the TOML text (strings and comments skipped); the parser checks everything else.
+fn too_deep(text: &str, limit: usize) -> Option<(usize, &'static str)> {
+    #[derive(PartialEq)]
+    enum Mode {
+        Key,
+        Header,
+        Value,
+    }
+    let b = text.as_bytes();
+    let mut mode = Mode::Key;
+    let mut stack: Vec<u8> = Vec::new();
+    let mut parts = 1;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = b[i..].starts_with(if c == b'"' { b"\"\"\"" } else { b"'''" });
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c && (!triple || b[i..].starts_with(&[c, c, c])) {
+                        i += if triple { 3 } else { 1 };
+                        // A closing triple quote may be followed by up to two more quotes.
+                        while triple && i < b.len() && b[i] == c {
+                            i += 1;
+                        }
+                        break;
+                    }
+                    if b[i] == b'\n' && !triple {
+                        break;
+                    }
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' if stack.is_empty() => {
+                mode = Mode::Key;
+                parts = 1;
+            }
+            b'.' if mode != Mode::Value => {
+                parts += 1;
+                if parts > limit {
+                    return Some((i, "a dotted key is"));
+                }
+            }
+            b'=' if mode == Mode::Key => {
+                mode = Mode::Value;
+                parts = 1;
+            }
+            b'[' if mode == Mode::Key && stack.is_empty() => mode = Mode::Header,
+            b'[' | b'{' if mode == Mode::Value => {
+                stack.push(c);
+                if stack.len() > limit {
+                    return Some((i, "arrays and inline tables are nested"));
+                }
+                if c == b'{' {
+                    mode = Mode::Key;
+                    parts = 1;
+                }
+            }
+            b'}' if mode == Mode::Key && stack.last() == Some(&b'{') => {
+                stack.pop();
+                mode = Mode::Value;
+            }
+            b']' | b'}' if mode == Mode::Value => {
+                stack.pop();
+            }
+            b',' if mode == Mode::Value && stack.last() == Some(&b'{') => {
+                mode = Mode::Key;
+                parts = 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Resolves `.` and `..` without touching the file system.
@@ -153,7 +306,25 @@ impl Loader<'_> {
         }
         let text = match self.files.read(&canonical) {
             Ok(t) => t,
-            Err(e) => {
+            Err(ReadError::Utf8 { line, column }) => {
+                let msg = match &from {
+                    Some((_, key)) => format!("included by {key}: the file is not valid UTF-8 text; expected a UTF-8 scenario file"),
+                    None => "the file is not valid UTF-8 text; expected a UTF-8 scenario file".to_string(),
+                };
+                self.errors.push(Diagnostic {
+                    location: Some(Location {
+                        file: display,
+                        line,
+                        column,
+                    }),
+                    file: None,
+                    key: String::new(),
+                    message: msg,
+                    variant: None,
+                });
+                return None;
+            }
+            Err(ReadError::Other(e)) => {
                 let msg = format!("cannot read `{display}`: {e}");
                 match from {
                     Some((o, key)) => self.at(o, key, msg),
@@ -168,6 +339,14 @@ impl Loader<'_> {
         self.hasher.update([0u8]);
         let file = self.sources.add(display.clone(), text);
         let text = &self.sources.files[file as usize].text;
+        if let Some((at, what)) = too_deep(text, MAX_DEPTH) {
+            self.at(
+                Origin::new(file, at..at),
+                String::new(),
+                format!("{what} more than {MAX_DEPTH} levels deep; expected at most {MAX_DEPTH} (scenario keys are a few levels deep)"),
+            );
+            return None;
+        }
         let (parsed, errs) = DeTable::parse_recoverable(text);
         if !errs.is_empty() {
             let mut found = Vec::new();

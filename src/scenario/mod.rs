@@ -125,7 +125,11 @@ fn from_tree(
         }
         d.list.extend(vd.list);
     }
-    let list = std::mem::take(&mut d.list);
+    let mut list = std::mem::take(&mut d.list);
+    // A problem met more than once (a fund with `area = "*"` is read once per area) is
+    // reported once.
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|x| seen.insert(x.to_string()));
     (baseline.map(|b| (b, variants, run)), list)
 }
 
@@ -157,7 +161,11 @@ fn variant_specs(node: &tree::Node, sources: &SourceMap, d: &mut Diags) -> Vec<V
             d.error(
                 item.table_origin("name"),
                 format!("{path}.name"),
-                format!("found \"{name}\", expected a name of letters, digits, `_` and `-` other than \"baseline\""),
+                format!(
+                    "found {}, expected a name of at most {} letters, digits, `_` and `-` other than \"baseline\"",
+                    read::shown(name),
+                    read::MAX_ID_CHARS
+                ),
             );
             continue;
         }

@@ -46,11 +46,45 @@ pub fn above_minus_one(x: f64) -> Result<(), &'static str> {
     }
 }
 
-/// Ids (and variant names) match `[A-Za-z0-9_-]+`.
+/// The longest id or variant name (docs/choices.md): ids name output files.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// The longest name or label, in characters (docs/choices.md).
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// What an id is, for error messages.
+pub const ID_EXPECTED: &str = "expected an id of at most 64 letters, digits, `_` and `-`";
+
+/// Ids (and variant names) match `[A-Za-z0-9_-]+` and have at most [`MAX_ID_CHARS`] characters.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()
+        && s.len() <= MAX_ID_CHARS
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A string found in a file, as an error message shows it: in quotes, and cut short when it
+/// is long.
+pub fn shown(s: &str) -> String {
+    const SHOWN: usize = 60;
+    match s.char_indices().nth(SHOWN) {
+        None => format!("\"{s}\""),
+        Some((i, _)) => format!("\"{}...\" ({} characters)", &s[..i], s.chars().count()),
+    }
+}
+
+/// Checks the length of a name or label.
+pub fn name_len(d: &mut Diags, node: &Node, path: String, s: &str) -> bool {
+    let n = s.chars().count();
+    if n > MAX_NAME_CHARS {
+        d.error(
+            node.origin,
+            path,
+            format!("found a name of {n} characters, expected at most {MAX_NAME_CHARS}"),
+        );
+        return false;
+    }
+    true
 }
 
 pub struct Reader<'t> {
@@ -275,6 +309,13 @@ impl<'t> Reader<'t> {
         Self::str_node(d, n, self.key_path(key))
     }
 
+    /// An optional name (at most [`MAX_NAME_CHARS`] characters).
+    pub fn opt_name(&mut self, d: &mut Diags, key: &str) -> Option<&'t str> {
+        let n = self.node(key)?;
+        let s = Self::str_node(d, n, self.key_path(key))?;
+        name_len(d, n, self.key_path(key), s).then_some(s)
+    }
+
     pub fn opt_bool(&mut self, d: &mut Diags, key: &str, default: bool) -> bool {
         match self.node(key) {
             None => default,
@@ -333,7 +374,7 @@ impl<'t> Reader<'t> {
             d.error(
                 n.origin,
                 self.key_path(key),
-                format!("found \"{s}\", expected an id of letters, digits, `_` and `-`"),
+                format!("found {}, {ID_EXPECTED}", shown(s)),
             );
             None
         }
@@ -432,12 +473,17 @@ impl<'t> Reader<'t> {
         let path = self.key_path(key);
         match &node.value {
             Value::Str(s) => {
-                out.insert("en".to_string(), s.clone());
+                if name_len(d, node, path, s) {
+                    out.insert("en".to_string(), s.clone());
+                }
             }
             Value::Table(t) => {
                 for e in &t.entries {
-                    if let Some(s) = Self::str_node(d, &e.node, format!("{path}.{}", e.key)) {
-                        out.insert(e.key.clone(), s.to_string());
+                    let epath = format!("{path}.{}", e.key);
+                    if let Some(s) = Self::str_node(d, &e.node, epath.clone()) {
+                        if name_len(d, &e.node, epath, s) {
+                            out.insert(e.key.clone(), s.to_string());
+                        }
                     }
                 }
             }

@@ -95,13 +95,12 @@ pub fn simulate(
                     speed,
                     volatility,
                 } => {
-                    let decay = (-speed).exp();
-                    let sd = volatility * ((1.0 - (-2.0 * speed).exp()) / (2.0 * speed)).sqrt();
+                    let (decay, pull, var) = reversion(*speed);
+                    let sd = volatility * var.sqrt();
                     xd[[0, b]] = *start;
                     for t in 1..t_n {
-                        let ln = xd[[t - 1, b]].ln() * decay
-                            + long_run.ln() * (1.0 - decay)
-                            + sd * z[[d, t, b]];
+                        let ln =
+                            xd[[t - 1, b]].ln() * decay + long_run.ln() * pull + sd * z[[d, t, b]];
                         xd[[t, b]] = ln.exp() * jump(t);
                     }
                 }
@@ -123,6 +122,56 @@ pub fn simulate(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Below this speed the mean-reverting factors are computed with `expm1`: `1 - e^(-k)` loses
+/// all its digits as `k` goes to 0. At and above it the plain formulas are kept (exact enough
+/// there, and the results of existing scenarios stay the same bits).
+const SMALL_SPEED: f64 = 1e-3;
+
+/// The yearly factors of a mean-reverting driver with speed `k > 0` (docs/model.md section 2):
+/// `(e^(-k), 1 - e^(-k), (1 - e^(-2k)) / (2k))`, the last being the variance of a year's
+/// shock per unit of volatility squared (it tends to 1 as `k` goes to 0).
+pub(crate) fn reversion(k: f64) -> (f64, f64, f64) {
+    let decay = (-k).exp();
+    if k >= SMALL_SPEED {
+        (decay, 1.0 - decay, (1.0 - (-2.0 * k).exp()) / (2.0 * k))
+    } else {
+        (decay, -(-k).exp_m1(), -(-2.0 * k).exp_m1() / (2.0 * k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reversion;
+
+    #[test]
+    fn tiny_speed_keeps_its_randomness() {
+        // (1 - e^(-2k)) / (2k) = 1 - k + 2k^2/3 - ...: 1 within 1e-15 for k = 1e-17.
+        let (decay, pull, var) = reversion(1e-17);
+        assert!((var - 1.0).abs() < 1e-15, "{var}");
+        assert_eq!(decay, 1.0);
+        assert!((pull - 1e-17).abs() < 1e-30, "{pull}");
+        // k = 1e-4, by the series 1 - k + 2k^2/3 - k^3/3 and k - k^2/2 + k^3/6.
+        let k: f64 = 1e-4;
+        let (_, pull, var) = reversion(k);
+        let want = 1.0 - k + 2.0 * k * k / 3.0 - k * k * k / 3.0;
+        assert!((var - want).abs() < 1e-15, "{var}");
+        let want = k - k * k / 2.0 + k * k * k / 6.0;
+        assert!((pull - want).abs() < 1e-18, "{pull}");
+    }
+
+    #[test]
+    fn ordinary_speeds_keep_the_plain_formulas() {
+        for k in [1e-3, 0.1, 0.5, 1.0, 3.0] {
+            let (decay, pull, var) = reversion(k);
+            assert_eq!(decay, (-k).exp());
+            assert_eq!(pull, 1.0 - (-k).exp());
+            assert_eq!(var, (1.0 - (-2.0 * k).exp()) / (2.0 * k));
+            // and agree with expm1 closely
+            assert!((var - (-(-2.0 * k).exp_m1() / (2.0 * k))).abs() < 1e-12);
         }
     }
 }

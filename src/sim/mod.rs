@@ -50,6 +50,23 @@ pub const LANES: usize = 256;
 /// Beyond this many values (cells x paths) quantiles are sketched instead of exact.
 pub const EXACT_LIMIT: u64 = 1 << 25;
 
+/// The most paths one run simulates (docs/choices.md): more would take days, and a count
+/// such as 2^64 - 1 would never end.
+pub const MAX_PATHS: u64 = 100_000_000;
+
+/// Checks a number of paths asked for (`--paths`, `[run] paths`).
+pub fn check_paths(paths: u64) -> Result<(), String> {
+    if paths == 0 {
+        Err("--paths must be at least 1".into())
+    } else if paths > MAX_PATHS {
+        Err(format!(
+            "--paths {paths}: at most {MAX_PATHS} paths are simulated in one run; ask for fewer, use --precision to stop when the estimates are precise enough, or split the run into shards with different seeds"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub paths: u64,

@@ -10,6 +10,7 @@ mod golden;
 mod history;
 mod invalid;
 mod output;
+mod robust;
 mod safety;
 mod scenarios;
 mod sensitivity;

@@ -15,22 +15,23 @@ impl<'t> Builder<'t> {
                 d.error(
                     e.key_origin,
                     path.clone(),
-                    "expected an id of letters, digits, `_` and `-`",
+                    format!("found {}, {}", read::shown(&e.key), read::ID_EXPECTED),
                 );
             }
             let Some(mut r) = Reader::of(&e.node, path, d) else {
                 continue;
             };
-            if let Some(driver) = self.driver(d, &mut r, &e.key) {
-                self.drivers.push(driver);
+            match self.driver(d, &mut r, &e.key) {
+                Some(driver) => self.drivers.push(driver),
+                None => self.failed.drivers.push(e.key.clone()),
             }
             r.finish(d, keys::DRIVER);
         }
     }
 
     pub(super) fn driver(&mut self, d: &mut Diags, r: &mut Reader<'t>, id: &str) -> Option<Driver> {
-        let unit_ = r.opt_string(d, "unit").map(str::to_string);
-        let name = r.opt_string(d, "name").map(str::to_string);
+        let unit_ = r.opt_name(d, "unit").map(str::to_string);
+        let name = r.opt_name(d, "name").map(str::to_string);
         let notes = r.notes(d);
         let model = r.choice(
             d,
@@ -172,6 +173,7 @@ impl<'t> Builder<'t> {
             let mut idx = [0usize; 2];
             for (k, name) in names.iter().enumerate() {
                 match self.drivers.iter().position(|x| x.id == *name) {
+                    None if Failed::has(&self.failed.drivers, name) => ok = false,
                     None => {
                         d.error(
                             node.origin,

@@ -21,7 +21,7 @@ impl<'t> Builder<'t> {
     ) -> Option<Instrument> {
         let start_year = self.start_year;
         let mut label = r.names(d, "label");
-        if let Some(n) = r.opt_string(d, "name") {
+        if let Some(n) = r.opt_name(d, "name") {
             label.entry("en".into()).or_insert_with(|| n.to_string());
         }
         let notes = r.notes(d);
@@ -213,6 +213,11 @@ impl<'t> Builder<'t> {
                     for s in &v {
                         let known = match key {
                             "kinds" => ProjectKind::ALL.contains(s),
+                            "projects" if Failed::has(&self.failed.projects, s) => {
+                                // Its own errors are reported already.
+                                ok = false;
+                                true
+                            }
                             "projects" => self.projects.iter().any(|p| p.id == *s),
                             _ => true,
                         };
@@ -293,6 +298,7 @@ impl<'t> Builder<'t> {
                     Some(("municipality", id)) => {
                         match self.municipalities.iter().position(|m| m.id == id) {
                             Some(m) => Some(RouteTo::Municipality(m)),
+                            None if Failed::has(&self.failed.municipalities, id) => None,
                             None => {
                                 d.error(
                                     to_origin,
@@ -306,6 +312,12 @@ impl<'t> Builder<'t> {
                     Some(("fund", id)) => {
                         if self.funds.iter().any(|f| f.declared == id || f.id == id) {
                             Some(RouteTo::Fund(id.to_string()))
+                        } else if Failed::has(&self.failed.funds, id)
+                            || id
+                                .split_once(':')
+                                .is_some_and(|(f, _)| Failed::has(&self.failed.funds, f))
+                        {
+                            None
                         } else {
                             d.error(
                                 to_origin,
@@ -432,6 +444,11 @@ impl<'t> Builder<'t> {
                                 .collect();
                             match found.as_slice() {
                                 [f] => Target::Fund(*f),
+                                [] if !self.failed.funds.is_empty() => {
+                                    // A fund that failed may have been the one.
+                                    ok = false;
+                                    continue;
+                                }
                                 [] => {
                                     d.error(
                                         rorigin,

@@ -45,6 +45,7 @@ pub fn build(
         instruments: Vec::new(),
         usd_uses: Vec::new(),
         reporting_usd: false,
+        failed: Failed::default(),
     };
     let header = b.scenario(d, fallback_name);
     b.drivers(d);
@@ -93,7 +94,7 @@ pub fn run_defaults(tree: &Table, d: &mut Diags) -> RunDefaults {
     let Some(mut r) = Reader::of(node, "run", d) else {
         return out;
     };
-    if let Ok(Some(p)) = r.opt_count(d, "paths", 1, i64::MAX) {
+    if let Ok(Some(p)) = r.opt_count(d, "paths", 1, crate::sim::MAX_PATHS as i64) {
         out.paths = p as u64;
     }
     if let Ok(Some(s)) = r.opt_count(d, "seed", 0, i64::MAX) {
@@ -127,6 +128,29 @@ struct Builder<'t> {
     /// Where USD amounts are used: (origin, key path), checked against `scenario.fx`.
     usd_uses: Vec<(Origin, String)>,
     reporting_usd: bool,
+    failed: Failed,
+}
+
+/// Entities that failed validation, by id as written. Their errors are reported where they
+/// are; a reference to one of them is not reported again as "unknown".
+#[derive(Default)]
+struct Failed {
+    drivers: Vec<String>,
+    municipalities: Vec<String>,
+    /// Declared fund ids (an `area = "*"` fund by its declared id).
+    funds: Vec<String>,
+    projects: Vec<String>,
+}
+
+impl Failed {
+    fn has(list: &[String], id: &str) -> bool {
+        list.iter().any(|x| x == id)
+    }
+}
+
+/// The `id` of an entity's table as written, valid or not.
+fn raw_id(r: &Reader<'_>) -> Option<String> {
+    r.table.get("id").and_then(Node::as_str).map(str::to_string)
 }
 
 /// Iterates an array of tables such as `[[municipality]]`, giving each element a reader whose
@@ -189,7 +213,7 @@ impl<'t> Builder<'t> {
             return h;
         };
         h.origin = r.origin;
-        if let Some(n) = r.opt_string(d, "name") {
+        if let Some(n) = r.opt_name(d, "name") {
             h.name = n.to_string();
         }
         h.description = r.opt_string(d, "description").map(str::to_string);
@@ -218,10 +242,11 @@ impl<'t> Builder<'t> {
     }
 
     fn resolve_fx_cpi(&mut self, d: &mut Diags, h: &Header) -> (Option<usize>, Option<usize>) {
+        let failed = &self.failed.drivers;
         let find = |d: &mut Diags, v: &Option<(String, Origin)>, key: &str, drivers: &[Driver]| {
             let (id, o) = v.as_ref()?;
             let i = drivers.iter().position(|x| x.id == *id);
-            if i.is_none() {
+            if i.is_none() && !Failed::has(failed, id) {
                 d.error(
                     *o,
                     format!("scenario.{key}"),
@@ -268,12 +293,16 @@ impl<'t> Builder<'t> {
 /// A district or oblast name (no `.`, which would break key paths).
 fn place_name(d: &mut Diags, r: &mut Reader<'_>, key: &str) -> Option<String> {
     let s = r.string(d, key)?;
-    if s.contains('.') || s.is_empty() || s == "*" {
-        let o = r.node(key).map(|n| n.origin).unwrap_or(r.origin);
+    let o = r.node(key).map(|n| n.origin).unwrap_or(r.origin);
+    if s.contains('.') || s.is_empty() || s == "*" || s.chars().count() > read::MAX_NAME_CHARS {
         d.error(
             o,
             r.key_path(key),
-            format!("found \"{s}\", expected a non-empty name without `.` and other than \"*\""),
+            format!(
+                "found {}, expected a non-empty name of at most {} characters, without `.` and other than \"*\"",
+                read::shown(s),
+                read::MAX_NAME_CHARS
+            ),
         );
         return None;
     }

@@ -6,7 +6,7 @@ impl<'t> Builder<'t> {
     pub(super) fn municipalities(&mut self, d: &mut Diags) {
         let start_year = self.start_year;
         for (mut r, id) in entities(&mut self.root, "municipality", d) {
-            let name = r.opt_string(d, "name");
+            let name = r.opt_name(d, "name");
             let names = r.names(d, "names");
             let district = place_name(d, &mut r, "district");
             let oblast = place_name(d, &mut r, "oblast");
@@ -25,10 +25,12 @@ impl<'t> Builder<'t> {
             let spending_need = r.dated(d, "spending_need", false, nonneg, start_year);
             let indexed = r.opt_bool(d, "indexed", false);
             let notes = r.notes(d);
+            let written_id = raw_id(&r);
             r.finish(d, keys::MUNICIPALITY);
             let (Some(id), Some(district), Some(oblast), Some(population)) =
                 (id, district, oblast, population)
             else {
+                self.failed.municipalities.extend(written_id);
                 continue;
             };
             self.municipalities.push(Municipality {
@@ -150,8 +152,14 @@ impl<'t> Builder<'t> {
         seen_ids: &mut HashSet<String>,
     ) -> Option<Fund> {
         let mut r = Reader::of(node, path, d)?;
+        if let Some(id) = raw_id(&r) {
+            // Known as failed until it is read in full.
+            if !Failed::has(&self.failed.funds, &id) {
+                self.failed.funds.push(id);
+            }
+        }
         let declared = r.id(d, "id");
-        let name = r.opt_string(d, "name").map(str::to_string);
+        let name = r.opt_name(d, "name").map(str::to_string);
         let level = r.choice(d, "level", &["district", "oblast"], None);
         let area_written = r.string(d, "area");
         let allocation = match r.node("allocation") {
@@ -220,6 +228,10 @@ impl<'t> Builder<'t> {
             })
             .map(|(i, _)| i)
             .collect();
+        if members.is_empty() && !self.failed.municipalities.is_empty() {
+            // A municipality that failed may have been the member.
+            return None;
+        }
         if members.is_empty() {
             let known: Vec<&str> = self
                 .municipalities
@@ -240,6 +252,7 @@ impl<'t> Builder<'t> {
             );
             return None;
         }
+        self.failed.funds.retain(|f| f != declared);
         Some(Fund {
             id,
             declared: declared.to_string(),

@@ -6,9 +6,11 @@ impl<'t> Builder<'t> {
     pub(super) fn projects(&mut self, d: &mut Diags) {
         for (mut r, id) in entities(&mut self.root, "project", d) {
             let p = self.project(d, &mut r, id);
+            let written_id = raw_id(&r);
             r.finish(d, keys::PROJECT);
-            if let Some(p) = p {
-                self.projects.push(p);
+            match p {
+                Some(p) => self.projects.push(p),
+                None => self.failed.projects.extend(written_id),
             }
         }
     }
@@ -19,7 +21,7 @@ impl<'t> Builder<'t> {
         r: &mut Reader<'t>,
         id: Option<&str>,
     ) -> Option<Project> {
-        let name = r.opt_string(d, "name");
+        let name = r.opt_name(d, "name");
         let kind = match r.choice(d, "kind", &ProjectKind::ALL, Some("other")) {
             Some("mine") => Some(ProjectKind::Mine),
             Some("agro_processing") => Some(ProjectKind::AgroProcessing),
@@ -140,6 +142,8 @@ impl<'t> Builder<'t> {
                     municipality: mi,
                     share,
                 }),
+                // Its own errors are reported already.
+                None if Failed::has(&self.failed.municipalities, m) => ok = false,
                 None => {
                     d.error(
                         m_origin,
@@ -224,7 +228,7 @@ impl<'t> Builder<'t> {
     ) -> Option<usize> {
         let s = r.string(d, key)?;
         let i = self.drivers.iter().position(|x| x.id == s);
-        if i.is_none() {
+        if i.is_none() && !Failed::has(&self.failed.drivers, s) {
             let o = r.node(key).map(|n| n.origin).unwrap_or(r.origin);
             d.error(
                 o,
