@@ -60,7 +60,7 @@ pub fn check_paths(paths: u64) -> Result<(), String> {
         Err("--paths must be at least 1".into())
     } else if paths > MAX_PATHS {
         Err(format!(
-            "--paths {paths}: at most {MAX_PATHS} paths are simulated in one run; ask for fewer, use --precision to stop when the estimates are precise enough, or split the run into shards with different seeds"
+            "--paths {paths}: at most {MAX_PATHS} paths are simulated in one run; ask for fewer, or use --precision to stop as soon as the estimates are precise enough"
         ))
     } else {
         Ok(())
