@@ -63,6 +63,11 @@ impl Metrics {
         size * self.units_per_em / self.height
     }
 
+    #[cfg(test)]
+    pub(super) fn width(&self, text: &str, size: f64) -> f64 {
+        self.layout(text, size).1
+    }
+
     /// A pen at the start of a line at `size`, to measure text as it grows one piece at a
     /// time: each glyph is measured once, however often the line so far is asked for its
     /// width (a 10,000-character name laid out by re-measuring took minutes).
