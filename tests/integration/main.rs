@@ -10,6 +10,7 @@ mod golden;
 mod history;
 mod invalid;
 mod output;
+mod robust_out;
 mod scenarios;
 mod sensitivity;
 mod statistics;
