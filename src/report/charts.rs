@@ -374,32 +374,49 @@ pub fn state_stack(chart: &ProjectStatesChart) -> [Vec<(f64, f64)>; 4] {
 }
 
 /// Round tick values covering `min..=max` with about `target` intervals, and the decimals
-/// their labels need.
+/// their labels need. Any input gives at most `target + 3` ticks (a scenario can produce
+/// subnormal or huge values, and ticks are allocated by their count).
 pub fn nice_ticks(min: f64, max: f64, target: usize) -> (Vec<f64>, usize) {
     let (mut lo, mut hi) = (min.min(max), min.max(max));
     if !lo.is_finite() || !hi.is_finite() {
         return (vec![0.0, 1.0], 0);
     }
     if hi - lo < 1e-12 {
-        if hi == 0.0 {
-            // Nothing but zeros: a 0..1 axis rather than one centred on zero.
+        if hi == 0.0 || lo.abs().max(hi.abs()) < 1e-12 {
+            // Nothing but zeros (or amounts far below any label's precision, whose steps
+            // would underflow): a 0..1 axis rather than one centred on zero.
+            lo = 0.0;
             hi = 1.0;
         } else {
             let pad = hi.abs() * 0.1;
-            lo -= pad;
-            hi += pad;
+            lo = (lo - pad).max(f64::MIN);
+            hi = (hi + pad).min(f64::MAX);
         }
     }
-    let raw = (hi - lo) / target.max(1) as f64;
+    let target = target.max(1);
+    // Halves first, so that a span beyond f64::MAX stays finite.
+    let raw = (hi / 2.0 - lo / 2.0) / target as f64 * 2.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
         .find(|s| *s >= raw * 0.999)
         .unwrap_or(10.0 * mag);
-    let start = (lo / step + 1e-9).floor() as i64;
-    let end = (hi / step - 1e-9).ceil() as i64;
-    let ticks: Vec<f64> = (start..=end)
+    let start = (lo / step + 1e-9).floor();
+    let end = (hi / step - 1e-9).ceil();
+    // A step of at least a target-th of the span gives target + 1 ticks, one more at each end
+    // for rounding; anything else (an overflowing step or span) gets evenly spaced ticks.
+    let count = end - start;
+    let fits = step.is_finite()
+        && step > 0.0
+        && count.is_finite()
+        && count <= (target + 2) as f64
+        && (start * step).is_finite()
+        && (end * step).is_finite();
+    if !fits {
+        return (even_ticks(lo, hi, target), 0);
+    }
+    let ticks: Vec<f64> = (start as i64..=end as i64)
         .map(|k| {
             let v = k as f64 * step;
             if v.abs() < step * 1e-9 {
@@ -416,6 +433,18 @@ pub fn nice_ticks(min: f64, max: f64, target: usize) -> (Vec<f64>, usize) {
         })
         .unwrap_or(6) as usize;
     (ticks, decimals)
+}
+
+/// `target + 1` ticks from `lo` to `hi`, for ranges whose round steps do not exist in f64.
+fn even_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    let n = target as f64;
+    (0..=target)
+        .map(|k| {
+            let t = k as f64 / n;
+            // Weighted, so that neither the span nor a tick overflows.
+            (lo * (1.0 - t) + hi * t).clamp(lo, hi)
+        })
+        .collect()
 }
 
 /// Label every `step`-th year so that labels `label_w` wide keep a gap at `px_per_year`.

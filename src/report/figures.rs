@@ -589,13 +589,36 @@ fn stream_label(cat: &Catalog, stream: &str, lang: Lang) -> String {
 }
 
 /// Renders every chart to `dir` as PNG and SVG, in parallel; returns the files written.
+///
+/// A chart being drawn holds about 25 MB (its twice-size bitmap), so no more charts are drawn
+/// at once than the processor has cores: with `--threads 64` on two cores, 64 bitmaps at once
+/// took 1 GB and gained nothing.
 pub fn render_all(
     charts: &[(String, Chart)],
     meta: &ChartMeta,
     dir: &Path,
 ) -> Result<Vec<String>, String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = rayon::current_num_threads().min(cores).max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(workers)
+        .build()
+        .map_err(|e| format!("cannot start {workers} threads to draw charts: {e}"))?;
+    let results: Vec<Result<Vec<String>, String>> = pool.install(|| render_each(charts, meta, dir));
+    let mut files = Vec::new();
+    for r in results {
+        files.extend(r?);
+    }
+    Ok(files)
+}
+
+fn render_each(
+    charts: &[(String, Chart)],
+    meta: &ChartMeta,
+    dir: &Path,
+) -> Vec<Result<Vec<String>, String>> {
     use rayon::prelude::*;
-    let results: Vec<Result<Vec<String>, String>> = charts
+    charts
         .par_iter()
         .map(|(name, chart)| {
             let png = render_png(chart, meta).map_err(|e| format!("{name}: {e}"))?;
@@ -613,10 +636,5 @@ pub fn render_all(
                 format!("charts/{name}.svg"),
             ])
         })
-        .collect();
-    let mut files = Vec::new();
-    for r in results {
-        files.extend(r?);
-    }
-    Ok(files)
+        .collect()
 }

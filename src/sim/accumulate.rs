@@ -49,12 +49,22 @@ impl Accumulators {
     /// Empty accumulators that keep every value (exact quantiles; also the pilot, whose
     /// cells [`Accumulators::into_calibrated`] turns into histograms).
     pub fn new(plan: &Plan, compare: Option<&compare::ComparePlan>) -> Accumulators {
+        Accumulators::with_room(plan, compare, usize::MAX)
+    }
+
+    /// As [`Accumulators::new`], for a pass that adds at most `paths` values to a cell: no
+    /// cell's storage grows beyond that.
+    pub fn with_room(
+        plan: &Plan,
+        compare: Option<&compare::ComparePlan>,
+        paths: usize,
+    ) -> Accumulators {
         let n_diff = compare.map_or(0, |c| c.n_cells);
         Accumulators {
-            cells: vec![Cell::exact(); plan.n_cells],
+            cells: vec![Cell::exact_for(paths); plan.n_cells],
             means: vec![Moments::default(); plan.n_means],
             states: vec![0; plan.n_states],
-            diff: vec![Cell::exact(); n_diff],
+            diff: vec![Cell::exact_for(paths); n_diff],
             better: vec![0; n_diff],
             paths: 0,
             active: None,

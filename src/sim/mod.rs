@@ -103,8 +103,16 @@ pub enum SimError {
         accounted: f64,
         diff: f64,
     },
-    #[error("a value in variant `{variant}` is not finite or exceeds 1e30; the scenario produces numbers too large to summarise (check drifts, volatilities and horizons)")]
-    Overflow { variant: String },
+    #[error("variant `{variant}`: {place}: value {value:e} is not finite or exceeds 1e30; the scenario produces numbers too large to summarise (check {hint})")]
+    Overflow {
+        variant: String,
+        /// Where, and the calendar year if the value has one: "municipality `x`, stream
+        /// `own_revenue`, year 2031".
+        place: String,
+        /// The worst such value of that place (NaN, an infinity, or the largest).
+        value: f64,
+        hint: &'static str,
+    },
     #[error("cannot start {0} worker threads: {1}")]
     Threads(usize, String),
 }
@@ -177,9 +185,15 @@ pub fn run(
         done: &done,
         n_blocks,
     };
+    // The most values an exact cell holds: all paths, or the pilot's.
+    let room = match mode {
+        QuantileMode::Exact => settings.paths,
+        QuantileMode::Calibrated => settings.paths.min(pilot_blocks as u64 * LANES as u64),
+    };
+    let room = usize::try_from(room).unwrap_or(usize::MAX);
     let exact = |v: usize| {
         let p = &prepared[v];
-        Accumulators::new(&p.plan, p.compare.as_ref())
+        Accumulators::with_room(&p.plan, p.compare.as_ref(), room)
     };
     let merged = match mode {
         QuantileMode::Exact => pass.run(&pool, 0..n_blocks, &exact, None)?,
@@ -187,12 +201,8 @@ pub fn run(
     };
     let mut out = Vec::new();
     for (p, mut acc) in prepared.iter().zip(merged) {
-        if acc.cells.iter().any(|c| c.moments.overflowed())
-            || acc.means.iter().any(|c| c.overflowed())
-        {
-            return Err(SimError::Overflow {
-                variant: p.name.clone(),
-            });
+        if let Some(e) = overflow(p, &acc) {
+            return Err(e);
         }
         out.push(pool.install(|| results::finish(p, &mut acc)));
     }
@@ -201,6 +211,37 @@ pub fn run(
         paths: settings.paths,
         seed: settings.seed,
         quantile_mode: mode,
+    })
+}
+
+/// The error for the first cell (in the plan's order) of `acc` with a value that cannot be
+/// summed, if any. Cells only carry a flag (and, once flagged, the worst value), and flags
+/// merge by "or": the cell named is the same at any number of threads.
+fn overflow(p: &Prepared, acc: &Accumulators) -> Option<SimError> {
+    let m = p.model;
+    let (place, year, value) =
+        if let Some(c) = acc.cells.iter().position(|c| c.moments.overflowed()) {
+            let (place, t) = p.plan.describe_cell(m, c);
+            (place, t, acc.cells[c].moments.overflow_value())
+        } else {
+            let i = acc.means.iter().position(|c| c.overflowed())?;
+            let (place, t) = p.plan.describe_mean(m, i);
+            (place, t, acc.means[i].overflow_value())
+        };
+    let hint = if place.contains("`own_revenue`") || place.contains("`budget_total`") {
+        "own_revenue_growth, the drivers' drifts and volatilities, and horizons"
+    } else {
+        "the drivers' drifts and volatilities, and horizons"
+    };
+    let place = match year {
+        Some(t) => format!("{place}, year {}", m.year(t)),
+        None => place,
+    };
+    Some(SimError::Overflow {
+        variant: p.name.clone(),
+        place,
+        value: value.unwrap_or(f64::NAN),
+        hint,
     })
 }
 
@@ -307,38 +348,47 @@ impl Pass<'_> {
         let prepared = self.prepared;
         let next = AtomicUsize::new(blocks.start);
         let start = std::sync::Mutex::new(start);
-        let per_worker: Vec<Result<Vec<Accumulators>, SimError>> = pool.broadcast(|ctx| {
-            let mut works: Vec<Work> = prepared
-                .iter()
-                .map(|p| {
-                    let mut w = Work::new(p.model, &p.plan);
-                    w.first_muni =
-                        ctx.index() * p.model.municipalities.len() / ctx.num_threads().max(1);
-                    if self.keep.is_some() || self.paired {
-                        w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
-                    }
-                    w
-                })
-                .collect();
-            let first = if ctx.index() == 0 {
+        // A worker allocates its workspace and statistics only once it has a block: with
+        // more threads than blocks (a small run, or `--threads 64`), the others hold nothing.
+        let per_worker: Vec<Result<Option<Vec<Accumulators>>, SimError>> = pool.broadcast(|ctx| {
+            let new_works = || -> Vec<Work> {
+                prepared
+                    .iter()
+                    .map(|p| {
+                        let mut w = Work::new(p.model, &p.plan);
+                        w.first_muni =
+                            ctx.index() * p.model.municipalities.len() / ctx.num_threads().max(1);
+                        if self.keep.is_some() || self.paired {
+                            w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
+                        }
+                        w
+                    })
+                    .collect()
+            };
+            let mut accs: Option<Vec<Accumulators>> = if ctx.index() == 0 {
                 start.lock().expect("start").take()
             } else {
                 None
             };
-            let mut accs: Vec<Accumulators> =
-                first.unwrap_or_else(|| (0..prepared.len()).map(fresh).collect());
+            let mut works: Option<Vec<Work>> = None;
             loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 if k >= blocks.end {
                     break;
                 }
+                let works = works.get_or_insert_with(&new_works);
+                let accs = accs.get_or_insert_with(|| (0..prepared.len()).map(fresh).collect());
                 let first = k as u64 * LANES as u64;
                 let blk = Block {
                     first,
                     lanes: (self.settings.paths - first).min(LANES as u64) as usize,
                     width: LANES,
                 };
-                for (v, ((p, w), acc)) in prepared.iter().zip(&mut works).zip(&mut accs).enumerate()
+                for (v, ((p, w), acc)) in prepared
+                    .iter()
+                    .zip(works.iter_mut())
+                    .zip(accs.iter_mut())
+                    .enumerate()
                 {
                     simulate_block(p, &Seeds::new(self.settings.seed), &blk, w, acc)?;
                     if let (Some(keep), Some(values)) = (self.keep, &w.kept) {
@@ -371,13 +421,13 @@ impl Pass<'_> {
         });
         let mut merged: Option<Vec<Accumulators>> = None;
         for r in per_worker {
-            let accs = r?;
+            let Some(accs) = r? else { continue };
             match &mut merged {
                 None => merged = Some(accs),
                 Some(m) => pool.install(|| m.iter_mut().zip(&accs).for_each(|(a, b)| a.merge(b))),
             }
         }
-        Ok(merged.unwrap_or_default())
+        Ok(merged.unwrap_or_else(|| (0..prepared.len()).map(fresh).collect()))
     }
 }
 

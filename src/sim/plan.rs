@@ -444,6 +444,96 @@ impl Plan {
         }
     }
 
+    /// What statistics cell `c` holds, for messages: where ("municipality `x`, stream `y`")
+    /// and the index of its year, if it has one (an NPV or pending payment has none).
+    pub fn describe_cell(&self, m: &Model, c: usize) -> (String, Option<usize>) {
+        let t_n = self.years.max(1);
+        for (mu, ss) in self.streams.iter().enumerate() {
+            let id = &m.municipalities[mu].id;
+            let base = self.muni_cells[mu];
+            if (base..base + ss.len() * self.years).contains(&c) {
+                let (t, s) = ((c - base) / ss.len(), (c - base) % ss.len());
+                let name = ss[s].name(m);
+                return (format!("municipality `{id}`, stream `{name}`"), Some(t));
+            }
+            let npv = self.npv_cells[mu];
+            if (npv..npv + ss.len()).contains(&c) {
+                let name = ss[c - npv].name(m);
+                return (format!("municipality `{id}`, NPV of stream `{name}`"), None);
+            }
+        }
+        let by_year = |off: usize| (off / t_n, Some(off % t_n));
+        let level = |level: &str, names: &[String], off: usize| {
+            let (k, t) = by_year(off);
+            let name = names.get(k).map_or("total", String::as_str);
+            (format!("level `{level}`, stream `{name}`"), t)
+        };
+        let inst_ids = |ids: &[usize]| -> Vec<String> {
+            ids.iter().map(|&i| m.instruments[i].id.clone()).collect()
+        };
+        if c < self.republic_cells {
+            return (format!("cell {c}"), None);
+        }
+        let mut end = self.republic_cells + (self.republic.len() + 1) * self.years;
+        if c < end {
+            return level(
+                "republic",
+                inst_ids(&self.republic).as_slice(),
+                c - self.republic_cells,
+            );
+        }
+        for (o, &base) in self.oblast_cells.iter().enumerate() {
+            let insts = self.oblast_instruments(o);
+            end = base + (insts.len() + 1) * self.years;
+            if (base..end).contains(&c) {
+                let name = format!("oblast:{}", m.oblasts[o]);
+                return level(&name, inst_ids(&insts).as_slice(), c - base);
+            }
+        }
+        if (self.fund_cells..self.project_cells).contains(&c) {
+            let off = c - self.fund_cells;
+            let (f, rest) = (off / (3 * t_n), off % (3 * t_n));
+            let (k, t) = by_year(rest);
+            let name = ["inflow", "outflow", "balance"][k.min(2)];
+            let id = &m.funds[f.min(m.funds.len().saturating_sub(1))].id;
+            return (format!("fund `{id}`, stream `{name}`"), t);
+        }
+        if (self.project_cells..self.pending_cells).contains(&c) {
+            let off = c - self.project_cells;
+            let (j, rest) = (off / (2 * t_n), off % (2 * t_n));
+            let (k, t) = by_year(rest);
+            let name = ["output", "revenue"][k.min(1)];
+            let id = &m.projects[j.min(m.projects.len().saturating_sub(1))].id;
+            return (format!("project `{id}`, {name}"), t);
+        }
+        match m.instruments.get(c.wrapping_sub(self.pending_cells)) {
+            Some(inst) => (
+                format!(
+                    "instrument `{}`, payments pending after the horizon",
+                    inst.id
+                ),
+                None,
+            ),
+            None => (format!("cell {c}"), None),
+        }
+    }
+
+    /// What means-only accumulator `i` holds (a municipality's shortfall), as
+    /// [`Plan::describe_cell`].
+    pub fn describe_mean(&self, m: &Model, i: usize) -> (String, Option<usize>) {
+        for (mu, off) in self.shortfall_means.iter().enumerate() {
+            if let Some(off) = *off {
+                if (off..off + 3 * self.years).contains(&i) {
+                    let (t, k) = ((i - off) / 3, (i - off) % 3);
+                    let what = ["shortfall probability", "expected gap", "spending need"][k];
+                    let id = &m.municipalities[mu].id;
+                    return (format!("municipality `{id}`, {what}"), Some(t));
+                }
+            }
+        }
+        (format!("mean {i}"), None)
+    }
+
     /// Instruments with money at oblast `o`, in order.
     pub fn oblast_instruments(&self, o: usize) -> Vec<usize> {
         self.oblast_streams

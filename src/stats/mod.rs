@@ -69,7 +69,9 @@ pub struct Cell {
 
 #[derive(Debug, Clone)]
 enum Quantiles {
-    Exact(Vec<f64>),
+    /// Every value, and the most this cell will ever hold (the run's paths): its storage
+    /// grows by doubling but never beyond that.
+    Exact(Vec<f64>, usize),
     /// Shared by the worker threads of a run (one lock per cell, taken once per block of
     /// values), so a run holds one histogram per cell whatever its number of threads; with
     /// where its memory lies, to load it ahead of use without taking the lock.
@@ -137,9 +139,14 @@ pub struct Summary {
 
 impl Cell {
     pub fn exact() -> Cell {
+        Cell::exact_for(usize::MAX)
+    }
+
+    /// An exact cell that will hold at most `paths` values.
+    pub fn exact_for(paths: usize) -> Cell {
         Cell {
             moments: Moments::default(),
-            quantiles: Quantiles::Exact(Vec::new()),
+            quantiles: Quantiles::Exact(Vec::new(), paths),
         }
     }
 
@@ -154,7 +161,7 @@ impl Cell {
     /// Edges calibrated on this (exact) cell's values.
     pub fn pilot_edges(&self) -> Arc<Edges> {
         match &self.quantiles {
-            Quantiles::Exact(v) => {
+            Quantiles::Exact(v, _) => {
                 let mut v = v.clone();
                 v.sort_unstable_by(f64::total_cmp);
                 calibrated::edges_from_pilot(&v)
@@ -166,7 +173,7 @@ impl Cell {
     /// This exact cell's values in a calibrated cell with `edges`.
     pub fn into_calibrated(self, edges: Arc<Edges>) -> Cell {
         let mut c = Calibrated::new(edges);
-        if let Quantiles::Exact(v) = &self.quantiles {
+        if let Quantiles::Exact(v, _) = &self.quantiles {
             c.add_all(v);
         }
         let c = Arc::new(Mutex::new(c));
@@ -211,7 +218,7 @@ impl Cell {
     pub fn share(&self) -> Cell {
         let quantiles = match &self.quantiles {
             Quantiles::Calibrated(c, p) => Quantiles::Calibrated(c.clone(), *p),
-            Quantiles::Exact(_) => Quantiles::Exact(Vec::new()),
+            Quantiles::Exact(_, cap) => Quantiles::Exact(Vec::new(), *cap),
             Quantiles::Collect(_) | Quantiles::Skip => Quantiles::Skip,
         };
         Cell {
@@ -256,8 +263,9 @@ impl Cell {
     /// [`Calibrated::add_all_ahead`]).
     pub fn add_all_ahead(&mut self, xs: &[f64], next: Option<&Cell>) {
         match &mut self.quantiles {
-            Quantiles::Exact(v) => {
+            Quantiles::Exact(v, cap) => {
                 self.moments.add_all(xs);
+                reserve_within(v, xs.len(), *cap);
                 v.extend_from_slice(xs)
             }
             Quantiles::Calibrated(s, _) => {
@@ -272,7 +280,11 @@ impl Cell {
     pub fn merge(&mut self, o: &Cell) {
         self.moments.merge(&o.moments);
         match (&mut self.quantiles, &o.quantiles) {
-            (Quantiles::Exact(a), Quantiles::Exact(b)) => a.extend_from_slice(b),
+            (Quantiles::Exact(a, _), Quantiles::Exact(b, _)) => {
+                // Exactly the room needed: a merged cell holds all its values at once.
+                a.reserve_exact(b.len());
+                a.extend_from_slice(b)
+            }
             // Workers of one run share their histograms: only separate ones add up.
             (Quantiles::Calibrated(a, _), Quantiles::Calibrated(b, _)) => {
                 if !Arc::ptr_eq(a, b) {
@@ -293,7 +305,7 @@ impl Cell {
     pub fn finish(&mut self) -> Summary {
         let m = self.moments.finish();
         let (q, rank_error) = match &mut self.quantiles {
-            Quantiles::Exact(v) => (quantile::exact(v), 0.0),
+            Quantiles::Exact(v, _) => (quantile::exact(v), 0.0),
             Quantiles::Calibrated(s, _) => locked(s).quantiles(),
             Quantiles::Collect(_) | Quantiles::Skip => {
                 unreachable!("second-pass cells are absorbed")
@@ -305,6 +317,16 @@ impl Cell {
             q,
             rank_error,
         }
+    }
+}
+
+/// Room in `v` for `more` values: doubling, as a vector grows, but to no more than `cap`
+/// (unless `v` needs more), so that a cell of a run of 600 paths holds 600 values, not 1024.
+fn reserve_within(v: &mut Vec<f64>, more: usize, cap: usize) {
+    let need = v.len() + more;
+    if need > v.capacity() {
+        let want = need.max(v.capacity().saturating_mul(2)).min(cap).max(need);
+        v.reserve_exact(want - v.len());
     }
 }
 
@@ -328,6 +350,34 @@ pub fn discount_factors(rate: f64, years: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An exact cell never holds room for more values than its run has paths (a run of 600
+    /// paths in blocks of 256 would otherwise grow to 1024), merged or not.
+    #[test]
+    fn exact_cells_hold_no_more_than_their_paths() {
+        let cap = |c: &Cell| match &c.quantiles {
+            Quantiles::Exact(v, _) => v.capacity(),
+            _ => unreachable!(),
+        };
+        let xs: Vec<f64> = (0..600).map(|i| i as f64).collect();
+        let mut one = Cell::exact_for(600);
+        for block in xs.chunks(256) {
+            one.add_all(block);
+        }
+        assert_eq!(cap(&one), 600);
+        let (mut a, mut b) = (Cell::exact_for(600), Cell::exact_for(600));
+        a.add_all(&xs[..256]);
+        b.add_all(&xs[256..]);
+        a.merge(&b);
+        assert_eq!(cap(&a), 600);
+        assert_eq!(a.finish(), one.finish());
+        // Without a bound, growth doubles as a vector's does.
+        let mut free = Cell::exact();
+        for block in xs.chunks(256) {
+            free.add_all(block);
+        }
+        assert_eq!(cap(&free), 1024);
+    }
 
     #[test]
     fn npv_by_hand() {

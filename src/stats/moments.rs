@@ -70,6 +70,25 @@ struct Big {
     pos: U384,
     neg: U384,
     sq: U384,
+    /// The worst value that could not be summed ([`worse`]), for the error message; kept
+    /// here, off the cell, as it is only ever set on the way to an error.
+    bad: Option<f64>,
+}
+
+/// Of two values that cannot be summed, the one an error reports: NaN before infinities
+/// before the largest magnitude, then by bits. An order of the values alone, so the value
+/// reported is the same however paths were split among threads.
+fn worse(a: f64, b: f64) -> f64 {
+    let order = a
+        .is_nan()
+        .cmp(&b.is_nan())
+        .then(a.abs().total_cmp(&b.abs()))
+        .then(a.to_bits().cmp(&b.to_bits()));
+    if order.is_lt() {
+        b
+    } else {
+        a
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,6 +189,9 @@ impl Moments {
     fn add_big(&mut self, y: f64) {
         if y.is_nan() || y.abs() >= MAX_ABS * SCALE {
             self.overflow = true;
+            let x = y / SCALE;
+            let big = self.big.get_or_insert_with(Box::default);
+            big.bad = Some(big.bad.map_or(x, |b| worse(b, x)));
             return;
         }
         let q = y as i128;
@@ -194,6 +216,9 @@ impl Moments {
             big.pos.add(&ob.pos);
             big.neg.add(&ob.neg);
             big.sq.add(&ob.sq);
+            if let Some(x) = ob.bad {
+                big.bad = Some(big.bad.map_or(x, |b| worse(b, x)));
+            }
         }
         self.overflow |= o.overflow;
         self.same = self.same.and(o.same);
@@ -205,6 +230,11 @@ impl Moments {
 
     pub fn overflowed(&self) -> bool {
         self.overflow
+    }
+
+    /// The worst value that overflowed these moments (NaN first, then the largest magnitude).
+    pub fn overflow_value(&self) -> Option<f64> {
+        self.big.as_ref().and_then(|b| b.bad)
     }
 
     /// (sign, |sum|) and sum of squares, exactly.
@@ -375,5 +405,24 @@ mod tests {
         let mut m = of(&[1.0]);
         m.add(f64::NAN);
         assert!(m.overflowed());
+    }
+
+    /// The value an overflow reports is the worst one, whatever the order of adding and
+    /// merging.
+    #[test]
+    fn overflow_reports_the_worst_value_in_any_order() {
+        let xs = [1.0, 2e30, f64::INFINITY, -3e30, 5.0];
+        let mut all = of(&xs);
+        assert!(all.overflowed());
+        assert_eq!(all.overflow_value(), Some(f64::INFINITY));
+        let (mut a, b) = (of(&xs[3..]), of(&xs[..3]));
+        a.merge(&b);
+        assert_eq!(a.overflow_value(), Some(f64::INFINITY));
+        all.add(f64::NAN);
+        assert!(all.overflow_value().unwrap().is_nan());
+        let (mut c, d) = (of(&[-3e30]), of(&[2e30]));
+        c.merge(&d);
+        assert_eq!(c.overflow_value(), Some(-3e30));
+        assert_eq!(of(&[1e20]).overflow_value(), None);
     }
 }

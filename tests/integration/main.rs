@@ -11,6 +11,7 @@ mod history;
 mod invalid;
 mod output;
 mod robust;
+mod robust_out;
 mod safety;
 mod scenarios;
 mod sensitivity;

@@ -203,9 +203,14 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Width of `text` in logical pixels.
     pub(super) fn text_width(&self, text: &str, size: f64, bold: bool) -> f64 {
+        self.measure(size, bold).extend(text).width()
+    }
+
+    /// A measure of a line that grows a character at a time, from empty.
+    pub(super) fn measure(&self, size: f64, bold: bool) -> Measure<'static> {
         match Self::metrics(bold) {
-            Some(m) => m.width(text, size),
-            None => text.chars().count() as f64 * size * 0.6,
+            Some(m) => Measure::Font(m.pen(size)),
+            None => Measure::Guess { size, w: 0.0 },
         }
     }
 
@@ -244,7 +249,13 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                 .color(&c)
                 .pos(Pos::new(HPos::Left, VPos::Top));
             let mut buf = [0u8; 4];
+            // Glyphs that start past the page's right edge draw nothing (a long text is
+            // ellipsized first, but a label need not be).
+            let right = PAGE_W * self.s + size_dev;
             for (ch, pen, x_min) in glyphs {
+                if x0 + pen > right {
+                    break;
+                }
                 let Some(x_min) = x_min else { continue };
                 let gx = (x0 + pen).round() as i32 + x_min.floor() as i32;
                 self.area
@@ -442,7 +453,8 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// Splits `text` into at most `max_lines` lines no wider than `max_w`, ending the last
-    /// line with "…" when the text does not fit.
+    /// line with "…" when the text does not fit. Linear in the length of `text`: a line's
+    /// width grows with each word instead of being measured again.
     pub(super) fn wrap(
         &self,
         text: &str,
@@ -451,19 +463,28 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         bold: bool,
         max_lines: usize,
     ) -> Vec<String> {
+        let empty = self.measure(size, bold);
         let mut lines: Vec<String> = Vec::new();
         let mut cur = String::new();
+        let mut cur_w = empty;
         for word in text.split_whitespace() {
             let cand = if cur.is_empty() {
-                word.to_string()
+                empty.extend(word)
             } else {
-                format!("{cur} {word}")
+                let mut m = cur_w;
+                m.push(' ');
+                m.extend(word)
             };
-            if cur.is_empty() || self.text_width(&cand, size, bold) <= max_w {
-                cur = cand;
+            if cur.is_empty() || cand.width() <= max_w {
+                if !cur.is_empty() {
+                    cur.push(' ');
+                }
+                cur.push_str(word);
+                cur_w = cand;
             } else {
                 lines.push(std::mem::take(&mut cur));
-                cur = word.to_string();
+                cur.push_str(word);
+                cur_w = empty.extend(word);
             }
         }
         if !cur.is_empty() {
@@ -486,18 +507,40 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         lines
     }
 
+    /// The longest start of `text` (trailing spaces trimmed) that fits in `max_w` with "…"
+    /// after it; `text` itself if it fits. Every prefix is measured from the one before, so
+    /// this is linear in the length of `text`.
     pub(super) fn ellipsize(&self, text: &str, max_w: f64, size: f64, bold: bool) -> String {
         if self.text_width(text, size, bold) <= max_w {
             return text.to_string();
         }
         let chars: Vec<char> = text.chars().collect();
-        let mut n = chars.len();
-        while n > 0 {
-            let s: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
-            if self.text_width(&s, size, bold) <= max_w {
-                return s;
+        // prefix[n]: the measure of the first n characters.
+        let mut prefix = Vec::with_capacity(chars.len() + 1);
+        let mut m = self.measure(size, bold);
+        prefix.push(m);
+        for &ch in &chars {
+            m.push(ch);
+            prefix.push(m);
+        }
+        // trimmed[n]: the length of the first n characters without trailing whitespace.
+        let mut trimmed = Vec::with_capacity(chars.len() + 1);
+        trimmed.push(0);
+        for (i, ch) in chars.iter().enumerate() {
+            let t = if ch.is_whitespace() {
+                trimmed[i]
+            } else {
+                i + 1
+            };
+            trimmed.push(t);
+        }
+        for n in (1..=chars.len()).rev() {
+            let k = trimmed[n];
+            let mut m = prefix[k];
+            m.push('…');
+            if m.width() <= max_w {
+                return chars[..k].iter().collect::<String>() + "…";
             }
-            n -= 1;
         }
         "…".to_string()
     }
@@ -509,6 +552,34 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
             size -= 1.0;
         }
         size
+    }
+}
+
+/// The width of a line as it grows: the font's own advances, or an estimate without the font.
+#[derive(Clone, Copy)]
+pub(super) enum Measure<'a> {
+    Font(font::Pen<'a>),
+    Guess { size: f64, w: f64 },
+}
+
+impl Measure<'_> {
+    pub(super) fn push(&mut self, c: char) {
+        match self {
+            Measure::Font(p) => p.push(c),
+            Measure::Guess { size, w } => *w += *size * 0.6,
+        }
+    }
+
+    pub(super) fn extend(mut self, text: &str) -> Self {
+        text.chars().for_each(|c| self.push(c));
+        self
+    }
+
+    pub(super) fn width(&self) -> f64 {
+        match self {
+            Measure::Font(p) => p.width(),
+            Measure::Guess { w, .. } => *w,
+        }
     }
 }
 

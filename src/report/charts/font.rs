@@ -63,8 +63,46 @@ impl Metrics {
         size * self.units_per_em / self.height
     }
 
+    #[cfg(test)]
     pub(super) fn width(&self, text: &str, size: f64) -> f64 {
         self.layout(text, size).1
+    }
+
+    /// A pen at the start of a line at `size`, to measure text as it grows one piece at a
+    /// time: each glyph is measured once, however often the line so far is asked for its
+    /// width (a 10,000-character name laid out by re-measuring took minutes).
+    pub(super) fn pen(&self, size: f64) -> Pen<'_> {
+        Pen {
+            m: self,
+            k: size / self.height,
+            pen: 0.0,
+            prev: None,
+        }
+    }
+}
+
+/// The advance of a text so far, as [`Metrics::layout`] adds it up (the same additions in the
+/// same order, so the same bits).
+#[derive(Clone, Copy)]
+pub(super) struct Pen<'a> {
+    m: &'a Metrics,
+    k: f64,
+    pen: f64,
+    prev: Option<GlyphId>,
+}
+
+impl Pen<'_> {
+    pub(super) fn push(&mut self, c: char) {
+        let g = self.m.font.glyph_id(c);
+        if let Some(p) = self.prev {
+            self.pen += self.m.font.kern_unscaled(p, g) as f64 * self.k;
+        }
+        self.pen += self.m.font.h_advance_unscaled(g) as f64 * self.k;
+        self.prev = Some(g);
+    }
+
+    pub(super) fn width(&self) -> f64 {
+        self.pen
     }
 }
 

@@ -636,3 +636,112 @@ fn rendering_is_deterministic() {
         render_svg(chart, &m).unwrap()
     );
 }
+
+#[test]
+fn ticks_stay_few_for_any_finite_range() {
+    let cases = [
+        (0.0, 1e-320),
+        (1e-320, 1e-320),
+        (-1e-310, 1e-310),
+        (0.0, 0.0),
+        (0.0, 1e300),
+        (1e300, 1e300),
+        (-1e308, 1e308),
+        (-f64::MAX, f64::MAX),
+        (f64::MAX, f64::MAX),
+        (1e15, 1e15 + 1.0),
+        (0.0, f64::NAN),
+        (f64::NEG_INFINITY, 1.0),
+    ];
+    for (lo, hi) in cases {
+        for target in [0, 1, 2, 6, 8] {
+            let (ticks, dec) = nice_ticks(lo, hi, target);
+            assert!(
+                (2..=target.max(1) + 3).contains(&ticks.len()),
+                "{lo}..{hi} / {target}: {ticks:?}"
+            );
+            assert!(ticks.iter().all(|v| v.is_finite()), "{lo}..{hi}: {ticks:?}");
+            assert!(
+                ticks.windows(2).all(|w| w[0] <= w[1]),
+                "{lo}..{hi}: {ticks:?}"
+            );
+            assert!(dec <= 6);
+        }
+    }
+}
+
+/// Charts of a scenario whose values are subnormal, huge or all alike draw without a panic.
+#[test]
+fn extreme_values_render() {
+    let ys: Vec<i32> = (2026..2031).collect();
+    for v in [1e-320, -1e-310, 0.0, 1e300, -1e300, f64::MAX] {
+        let line = Chart::BudgetLine(BudgetLineChart {
+            title: "Budget line".into(),
+            years: ys.clone(),
+            median: vec![v; ys.len()],
+            safe_75: vec![v; ys.len()],
+            safe_90: vec![0.0; ys.len()],
+        });
+        let bands: Vec<Band> = ys.iter().map(|&y| band(y, v, 0.0)).collect();
+        let diff = Chart::VariantDiff(VariantDiffChart {
+            title: "Difference".into(),
+            variant_label: "variant".into(),
+            bands: bands.clone(),
+            p_better: ys.iter().map(|&y| (y, 0.5)).collect(),
+        });
+        let fan = Chart::Fan(FanChart {
+            title: "Fan".into(),
+            unit: MoneyUnit::Som,
+            bands,
+        });
+        for chart in [line, diff, fan] {
+            render_svg(&chart, &meta(Lang::En)).expect("svg");
+            render_png(&chart, &meta(Lang::En)).expect("png");
+        }
+    }
+}
+
+/// Fitting, wrapping and ellipsizing measure each glyph a bounded number of times: a
+/// 10,000-character title (words, or one word) lays out at once.
+#[test]
+fn long_texts_lay_out_in_linear_time() {
+    ensure_fonts().unwrap();
+    let words = "Ала-Бука aiyl okmotu ".repeat(500);
+    let one_word = "x".repeat(10_000);
+    let mut out = String::new();
+    let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
+    let c = canvas::Canvas::new(&root, 1.0, true, Lang::En);
+    let max_w = 1500.0;
+    for text in [&words, &one_word] {
+        assert!(text.chars().count() >= 10_000);
+        let t0 = std::time::Instant::now();
+        let size = c.fit_size(text, max_w, 46.0, 36.0, true);
+        let lines = c.wrap(text, max_w, size, true, 2);
+        let short = c.ellipsize(text, max_w, size, false);
+        let elapsed = t0.elapsed();
+        assert!(elapsed.as_secs_f64() < 0.5, "took {elapsed:?}");
+        assert!(!lines.is_empty() && lines.len() <= 2);
+        for l in lines.iter().chain([&short]) {
+            assert!(
+                c.text_width(l, size, true)
+                    .min(c.text_width(l, size, false))
+                    <= max_w
+            );
+        }
+        assert!(short.ends_with('…'));
+        // The longest prefix that fits: one more character would not.
+        if !text.contains(' ') {
+            let n = short.chars().count() - 1;
+            let longer: String = text.chars().take(n + 1).collect::<String>() + "…";
+            assert!(c.text_width(&longer, size, false) > max_w);
+        }
+    }
+    let t0 = std::time::Instant::now();
+    let chart = Chart::Fan(FanChart {
+        title: words.clone(),
+        unit: MoneyUnit::Som,
+        bands: years().iter().map(|&y| band(y, 1e6, 0.3)).collect(),
+    });
+    render_svg(&chart, &meta(Lang::En)).unwrap();
+    assert!(t0.elapsed().as_secs_f64() < 1.0, "took {:?}", t0.elapsed());
+}
