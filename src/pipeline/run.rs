@@ -220,7 +220,8 @@ impl RunJob {
         }
         Ok(RunOutcome {
             out: self.out,
-            summary,
+            // Names from the scenario may hold control characters: never raw to a terminal.
+            summary: crate::diag::printable(&summary).into_owned(),
             note,
         })
     }

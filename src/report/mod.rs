@@ -254,8 +254,11 @@ pub fn write_charts(
 
 /// A scenario name as a folder name: lower case letters, digits and dashes.
 pub fn slug(name: &str) -> String {
+    // At most 64 characters: a folder name must fit the 255 bytes file systems allow, even
+    // in Cyrillic (two bytes a letter).
+    const MAX: usize = 64;
     let mut s = String::new();
-    for c in name.chars() {
+    for c in name.chars().take(MAX) {
         if c.is_alphanumeric() {
             s.extend(c.to_lowercase());
         } else if !s.ends_with('-') && !s.is_empty() {
@@ -301,6 +304,7 @@ mod tests {
     fn slugs_and_dates() {
         assert_eq!(slug("Ala-Buka pilot"), "ala-buka-pilot");
         assert_eq!(slug("  Кок-Серек / 2019 "), "кок-серек-2019");
+        assert_eq!(slug(&"Ж".repeat(200)).chars().count(), 64);
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_785), (2026, 11, 28));
     }
