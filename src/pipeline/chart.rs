@@ -41,20 +41,16 @@ pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
         staging.dir(),
     )
     .map_err(Failure::runtime)?;
-    // The new charts replace the old ones in the manifest before the folder is swapped, so
-    // the swap's check sees only files the manifest will list.
+    // The swap checks the old charts against the manifest on disk, which still lists them;
+    // the manifest is rewritten with the new ones after.
+    staging.commit()?;
     manifest.lang = lang.code().to_string();
-    let old: Vec<crate::report::FileEntry> = manifest.files.clone();
     manifest.files.retain(|f| !f.name.starts_with("charts/"));
     manifest.files.extend(
         files
             .into_iter()
             .map(|name| crate::report::FileEntry { name, rows: 0 }),
     );
-    let new_files = std::mem::replace(&mut manifest.files, old);
-    // The old manifest still lists the old charts while they are swapped out.
-    staging.commit()?;
-    manifest.files = new_files;
     manifest.write(dir).map_err(Failure::runtime)?;
     Ok(dir.join("charts"))
 }

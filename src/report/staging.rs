@@ -27,17 +27,13 @@ pub enum Existing {
     Replaceable,
 }
 
-/// Decides whether `out` may be replaced. `force` is the user's permission to replace an aimak
-/// folder; without it only `Absent` passes (the default folder under `output/` is passed with
-/// `force`). Errors name what is in the way.
-pub fn check_replace(out: &Path, force: bool) -> Result<Existing, ReportError> {
-    check(out, force, None)
-}
-
 /// Where the list of a folder's own files is kept: its own manifest (a run folder), or the
 /// manifest of the run folder it is part of (`charts/`), under a prefix.
 type Owner<'a> = Option<(&'a Path, &'a str)>;
 
+/// Decides whether `out` may be replaced. `force` is the user's permission to replace an aimak
+/// folder; without it only `Absent` passes (the default folder under `output/` is passed with
+/// `force`). Errors name what is in the way.
 fn check(out: &Path, force: bool, owner: Owner) -> Result<Existing, ReportError> {
     let meta = match std::fs::symlink_metadata(out) {
         Ok(m) => m,
@@ -117,7 +113,7 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Checks `out` with [`check_replace`] and opens a temporary folder beside it. Stale
+    /// Checks `out` with [`check`] and opens a temporary folder beside it. Stale
     /// temporary folders that killed runs left beside `out` are removed first.
     pub fn new(out: &Path, force: bool) -> Result<Staging, ReportError> {
         Staging::open(out, force, None)
@@ -296,25 +292,25 @@ mod tests {
     fn only_aimak_folders_are_replaced() {
         let d = tempfile::tempdir().unwrap();
         let absent = d.path().join("absent");
-        assert_eq!(check_replace(&absent, true).unwrap(), Existing::Absent);
+        assert_eq!(check(&absent, true, None).unwrap(), Existing::Absent);
         let empty = d.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
-        assert_eq!(check_replace(&empty, true).unwrap(), Existing::Replaceable);
+        assert_eq!(check(&empty, true, None).unwrap(), Existing::Replaceable);
         assert!(matches!(
-            check_replace(&empty, false),
+            check(&empty, false, None),
             Err(ReportError::Exists(_))
         ));
         let mine = d.path().join("mydata");
         std::fs::create_dir(&mine).unwrap();
         std::fs::write(mine.join("thesis.txt"), "precious").unwrap();
         assert!(matches!(
-            check_replace(&mine, true),
+            check(&mine, true, None),
             Err(ReportError::NotOurs(_))
         ));
         let file = d.path().join("afile");
         std::fs::write(&file, "precious").unwrap();
         assert!(matches!(
-            check_replace(&file, true),
+            check(&file, true, None),
             Err(ReportError::NotAFolder(_))
         ));
     }
