@@ -116,7 +116,7 @@ fn describe_raw(s: &Scenario) -> String {
     }
     let _ = writeln!(o, "  instruments:");
     for i in &m.instruments {
-        let rate = match (&i.rate, &i.amount) {
+        let rate = match (i.charge.rate(), i.charge.amount()) {
             (Some(Rate::Dated(d)), _) => dated(d),
             (Some(Rate::Scale { driver, .. }), _) => format!("scale on {}", m.drivers[*driver].id),
             (_, Some(Amount::Dated(d))) => format!("amount {}", dated(d)),
@@ -134,7 +134,7 @@ fn describe_raw(s: &Scenario) -> String {
             o,
             "    {}: {} {rate}{}; applies to {}",
             i.id,
-            i.base.name(),
+            i.charge.base().name(),
             if i.usd { " USD" } else { "" },
             if projects.is_empty() {
                 "no project".to_string()

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod model;
 pub mod pipeline;
 pub mod report;
+pub mod results;
 pub mod scenario;
 pub mod sim;
 pub mod stats;

@@ -12,7 +12,9 @@ mod project;
 
 pub use dated::Dated;
 pub use driver::{Correlation, Driver, DriverKind, Jump};
-pub use instrument::{Amount, At, Base, Flow, Instrument, Rate, Route, RouteTo, Target, When};
+pub use instrument::{
+    Amount, At, Base, Charge, Flow, Instrument, Rate, Route, RouteTo, Target, When,
+};
 pub use place::{Allocation, Fund, Level, Municipality};
 pub use project::{Host, Jobs, Output, Product, Project, ProjectKind, Risk, Status};
 

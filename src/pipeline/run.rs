@@ -9,7 +9,8 @@ use super::Failure;
 use crate::lang::Lang;
 use crate::model::Scenario;
 use crate::report::{self, kept, Manifest, Provenance, Staging};
-use crate::sim::{self, KeptBlock, Settings};
+use crate::results::KeptBlock;
+use crate::sim::{self, Settings};
 use std::path::{Path, PathBuf};
 
 /// The flags of `aimak run`, as given (`None`: not given).
@@ -126,11 +127,12 @@ impl RunJob {
         let writer = if self.keep_paths {
             let pre = Provenance::before_run(
                 &self.scenario,
-                &self.settings,
+                (self.settings.seed, self.settings.paths),
                 &names,
                 "not applicable: per-path values",
             );
-            Some(kept::PathWriter::start(staging.dir(), &selected, &pre)?)
+            let rows = selected.iter().map(|(n, m)| sim::kept_rows(n, m)).collect();
+            Some(kept::PathWriter::start(staging.dir(), rows, &pre)?)
         } else {
             None
         };

@@ -5,9 +5,7 @@
 //! the file is the same whatever the thread count) and writes each as a row group.
 
 use super::{Provenance, ReportError};
-use crate::model::Model;
-use crate::sim::plan::Plan;
-use crate::sim::KeptBlock;
+use crate::results::{KeptBlock, KeptRows};
 use polars::io::parquet::write::{BatchedWriter, KeyValueMetadata};
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -17,28 +15,16 @@ use std::thread::JoinHandle;
 
 pub const FILE: &str = "paths.parquet";
 
-/// Names of each variant's kept rows: (municipality id, stream name), in row order.
-fn row_names(m: &Model, plan: &Plan) -> Vec<(String, String)> {
-    plan.streams
-        .iter()
-        .enumerate()
-        .flat_map(|(mu, ss)| {
-            ss.iter()
-                .map(move |s| (m.municipalities[mu].id.clone(), s.name(m)))
-        })
-        .collect()
-}
-
 pub struct PathWriter {
     sender: Option<SyncSender<KeptBlock>>,
     handle: Option<JoinHandle<Result<usize, ReportError>>>,
 }
 
 impl PathWriter {
-    /// `variants`: (name, model) in run order.
+    /// `variants`: what each variant's rows are, in run order.
     pub fn start(
         dir: &Path,
-        variants: &[(&str, &Model)],
+        variants: Vec<KeptRows>,
         prov: &Provenance,
     ) -> Result<PathWriter, ReportError> {
         let path: PathBuf = dir.join(FILE);
@@ -63,20 +49,10 @@ impl PathWriter {
             .with_key_value_metadata(Some(KeyValueMetadata::from_static(prov.key_values())))
             .batched(&schema)
             .map_err(table_err)?;
-        let names: Vec<VariantRows> = variants
-            .iter()
-            .map(|(n, m)| {
-                let plan = Plan::new(m);
-                VariantRows {
-                    name: n.to_string(),
-                    rows: row_names(m, &plan),
-                    years: (0..m.years).map(|t| m.year(t)).collect(),
-                }
-            })
-            .collect();
         // A small bound keeps memory flat if the writer falls behind.
         let (sender, receiver) = sync_channel::<KeptBlock>(8 * variants.len().max(1));
         let n_variants = variants.len();
+        let names = variants;
         let handle = std::thread::spawn(move || -> Result<usize, ReportError> {
             let mut writer: BatchedWriter<std::fs::File> = writer;
             let mut waiting: BTreeMap<(usize, usize), KeptBlock> = BTreeMap::new();
@@ -124,15 +100,8 @@ impl PathWriter {
     }
 }
 
-/// What a variant's kept rows are: its name, (municipality, stream) per row, and the years.
-struct VariantRows {
-    name: String,
-    rows: Vec<(String, String)>,
-    years: Vec<i32>,
-}
-
-fn frame(kb: &KeptBlock, names: &VariantRows) -> PolarsResult<DataFrame> {
-    let (variant, rows, years) = (&names.name, &names.rows, &names.years);
+fn frame(kb: &KeptBlock, names: &KeptRows) -> PolarsResult<DataFrame> {
+    let (variant, rows, years) = (&names.variant, &names.rows, &names.years);
     let n = kb.lanes * rows.len() * years.len();
     let (mut path, mut muni, mut stream, mut year, mut value) = (
         Vec::with_capacity(n),

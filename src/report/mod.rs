@@ -12,7 +12,7 @@ pub mod staging;
 pub mod summary;
 pub mod tables;
 
-use crate::sim::Results;
+use crate::results::{Results, Share};
 use polars::io::parquet::write::KeyValueMetadata;
 use polars::prelude::*;
 use serde::Serialize;
@@ -49,10 +49,10 @@ impl Provenance {
     }
 
     /// Provenance known before a run ends (for files written while it runs): everything but
-    /// the statistics method, which `method` describes.
+    /// the statistics method, which `method` describes. `run` is the (seed, paths) asked for.
     pub fn before_run(
         scenario: &crate::model::Scenario,
-        settings: &crate::sim::Settings,
+        (seed, paths): (u64, u64),
         variants: &[&str],
         method: &str,
     ) -> Provenance {
@@ -60,8 +60,8 @@ impl Provenance {
             aimak_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: scenario.baseline.name.clone(),
             scenario_sha256: scenario.sha256.clone(),
-            seed: settings.seed,
-            paths: settings.paths,
+            seed,
+            paths,
             quantile_method: method.to_string(),
             max_rank_error: 0.0,
             variants: variants.iter().map(|v| v.to_string()).collect(),
@@ -208,7 +208,7 @@ pub fn write_tables(
 
 /// Writes `sensitivity.parquet`; returns its name and frame.
 pub fn write_sensitivity(
-    shares: &[crate::sim::sensitivity::Share],
+    shares: &[Share],
     prov: &Provenance,
     dir: &Path,
 ) -> Result<(&'static str, DataFrame), ReportError> {

@@ -1,7 +1,7 @@
 //! The short summary printed after a run.
 
 use crate::model::Model;
-use crate::sim::Results;
+use crate::results::{Results, Share};
 use std::fmt::Write;
 
 /// Per municipality and variant: the median and P10-P90 of the NPV of project money, the
@@ -76,7 +76,7 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Per municipality, the largest share of the variance of the NPV of project money.
-pub fn drivers(shares: &[crate::sim::sensitivity::Share], model: &Model) -> String {
+pub fn drivers(shares: &[Share], model: &Model) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

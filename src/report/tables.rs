@@ -1,7 +1,6 @@
 //! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
-use crate::sim::compare::common_years;
-use crate::sim::results::{Results, StreamResults, VariantResults};
+use crate::results::{common_years, Results, Share, StreamResults, VariantResults};
 use crate::stats::quantile::NAMES;
 use crate::stats::Summary;
 use polars::prelude::*;
@@ -285,7 +284,7 @@ pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
 /// `sensitivity.parquet`: per (municipality, year, group) the share of the variance of the
 /// baseline's project money due to the group (first-order Sobol index) and its standard
 /// error; rows with a null year are the NPV.
-pub fn sensitivity(shares: &[crate::sim::sensitivity::Share]) -> PolarsResult<DataFrame> {
+pub fn sensitivity(shares: &[Share]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("variant".into(), vec!["baseline"; shares.len()]),
         Column::new(

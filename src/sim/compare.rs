@@ -8,6 +8,7 @@
 use super::plan::Plan;
 use super::{Accumulators, Block, Prepared, Work};
 use crate::model::Model;
+use crate::results::common_years;
 use crate::stats;
 
 /// One compared stream of one municipality: its name and its row in each variant's kept
@@ -31,14 +32,6 @@ pub struct ComparePlan {
     pub years: usize,
     pub base_t0: usize,
     pub var_t0: usize,
-}
-
-/// The calendar years two horizons `(start_year, years)` share: the first of them and how
-/// many (none when they do not overlap; the first is then the later start).
-pub fn common_years(base: (i32, usize), var: (i32, usize)) -> (i32, usize) {
-    let first = base.0.max(var.0);
-    let end = (base.0 + base.1 as i32).min(var.0 + var.1 as i32);
-    (first, (end - first).max(0) as usize)
 }
 
 impl ComparePlan {

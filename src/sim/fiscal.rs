@@ -4,7 +4,7 @@ use super::plan::{Dest, Plan};
 use super::projects::{ProjectPaths, PRODUCING, SUSPENDED};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::{Block, Work};
-use crate::model::{Amount, At, Base, Model, Rate, When};
+use crate::model::{Amount, At, Charge, Model, Rate, When};
 
 /// Computes every instrument's amounts for every project it applies to, and routes them.
 pub fn simulate(
@@ -22,7 +22,7 @@ pub fn simulate(
         let j = fl.project;
         for b in 0..blk.lanes {
             let path = blk.path(b);
-            let lognormal = match &inst.amount {
+            let lognormal = match inst.charge.amount() {
                 Some(Amount::LogNormal { median, sigma }) => {
                     let z = Stream::new(seeds.of(Group::Payment), fl.key, Purpose::Amount, path)
                         .normal();
@@ -53,35 +53,28 @@ pub fn simulate(
                 } else {
                     1.0
                 };
-                let rate = || match &inst.rate {
-                    Some(Rate::Scale { driver, .. }) => inst
-                        .rate
-                        .as_ref()
-                        .expect("rate")
-                        .at(y, w.x[[*driver, t, b]]),
-                    Some(r) => r.at(y, 0.0),
-                    None => 0.0,
+                let rate = |r: &Rate| match r {
+                    Rate::Scale { driver, .. } => r.at(y, w.x[[*driver, t, b]]),
+                    Rate::Dated(_) => r.at(y, 0.0),
                 };
-                let amount = || {
-                    lognormal.unwrap_or_else(|| match &inst.amount {
-                        Some(Amount::Dated(d)) => d.at(y),
-                        _ => 0.0,
-                    })
+                // A log-normal amount is drawn once per path, above.
+                let amount = |a: &Amount| match a {
+                    Amount::Dated(d) => d.at(y),
+                    Amount::LogNormal { .. } => lognormal.unwrap_or(0.0),
                 };
-                let due = match inst.base {
-                    Base::GrossRevenue => rate() * pp.revenue[[j, t, b]],
-                    Base::Payroll => rate() * pp.payroll[[j, t, b]],
-                    Base::Output => rate() * pp.output[[j, t, b]] * fx * idx,
-                    Base::Hectares => rate() * proj.hectares * fx * idx,
-                    Base::Fixed => amount() * fx * idx,
-                    Base::OneOff => {
-                        let falls = match inst.at {
-                            Some(At::Year(a)) => a == y,
-                            Some(At::Start) => pp.start[[j, b]] == y,
-                            None => false,
+                let due = match &inst.charge {
+                    Charge::GrossRevenue(r) => rate(r) * pp.revenue[[j, t, b]],
+                    Charge::Payroll(r) => rate(r) * pp.payroll[[j, t, b]],
+                    Charge::Output(r) => rate(r) * pp.output[[j, t, b]] * fx * idx,
+                    Charge::Hectares(r) => rate(r) * proj.hectares * fx * idx,
+                    Charge::Fixed(a) => amount(a) * fx * idx,
+                    Charge::OneOff { amount: a, at } => {
+                        let falls = match at {
+                            At::Year(year) => *year == y,
+                            At::Start => pp.start[[j, b]] == y,
                         };
                         if falls {
-                            amount() * fx * idx
+                            amount(a) * fx * idx
                         } else {
                             0.0
                         }

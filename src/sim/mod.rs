@@ -19,12 +19,12 @@ pub mod bench;
 mod budgets;
 pub mod compare;
 mod drivers;
+mod finish;
 mod fiscal;
 mod funds;
 pub mod plan;
 pub mod precision;
 pub mod projects;
-pub mod results;
 pub mod rng;
 pub mod sensitivity;
 mod trace;
@@ -35,12 +35,12 @@ pub use trace::{trace, Trace};
 pub use work::{Block, Work};
 
 use crate::model::{Model, Scenario};
+use crate::results::{KeptBlock, KeptRows, Results};
 use crate::stats::{QuantileMode, PILOT_PATHS};
 use accumulate::{accumulate_levels, Needed};
 use compare::compare_block;
 use plan::Plan;
 use projects::ProjectPaths;
-pub use results::{Results, VariantResults};
 use rng::Seeds;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -74,19 +74,6 @@ pub struct Settings {
     pub threads: usize,
     /// Force a quantile method (tests); by default exact when it fits in memory.
     pub quantiles: Option<QuantileMode>,
-}
-
-/// Every municipal value of one block of paths of one variant, for `--keep-paths`.
-#[derive(Debug, Clone)]
-pub struct KeptBlock {
-    pub block: usize,
-    /// Index of the variant in the run's order.
-    pub variant: usize,
-    pub first: u64,
-    pub lanes: usize,
-    pub width: usize,
-    /// Rows as `Plan::stream_rows`, each `[t * width + lane]`.
-    pub values: Vec<Vec<f64>>,
 }
 
 /// Receives kept blocks; called from worker threads.
@@ -204,7 +191,7 @@ pub fn run(
         if let Some(e) = overflow(p, &acc) {
             return Err(e);
         }
-        out.push(pool.install(|| results::finish(p, &mut acc)));
+        out.push(pool.install(|| finish::finish(p, &mut acc)));
     }
     Ok(Results {
         variants: out,
@@ -437,6 +424,25 @@ pub fn selected<'s>(scenario: &'s Scenario, names: &[&str]) -> Vec<(&'s str, &'s
         .models()
         .filter(|(name, _)| names.contains(name))
         .collect()
+}
+
+/// The names of the rows of a variant's kept blocks (`--keep-paths`), in the engine's order.
+pub fn kept_rows(name: &str, m: &Model) -> KeptRows {
+    let plan = Plan::new(m);
+    let rows = plan
+        .streams
+        .iter()
+        .enumerate()
+        .flat_map(|(mu, ss)| {
+            ss.iter()
+                .map(move |s| (m.municipalities[mu].id.clone(), s.name(m)))
+        })
+        .collect();
+    KeptRows {
+        variant: name.to_string(),
+        rows,
+        years: (0..m.years).map(|t| m.year(t)).collect(),
+    }
 }
 
 /// The stages of a block, in order (docs/model.md sections 2-5).

@@ -5,8 +5,9 @@
 //! run; the last run *is* a fixed run of the reported number of paths, so its tables are the
 //! same bits as `--paths N`.
 
-use super::{run, Keep, Results, Settings, SimError};
+use super::{run, Keep, Settings, SimError};
 use crate::model::Scenario;
+use crate::results::Results;
 
 /// First number of paths tried.
 pub const FIRST: u64 = 1024;

@@ -17,6 +17,7 @@ use super::plan::{MuniStream, Plan, Split};
 use super::rng::{Group, Seeds};
 use super::{simulate_block, Block, Prepared, Settings, SimError, Work, LANES};
 use crate::model::{DriverKind, Model, Status};
+use crate::results::Share;
 use crate::stats::Moments;
 use rayon::prelude::*;
 
@@ -58,7 +59,7 @@ pub fn groups(m: &Model) -> Vec<(Group, String)> {
         g.push((Group::Variability, "output variability".into()));
     }
     if m.instruments.iter().any(|i| {
-        i.probability < 1.0 || matches!(i.amount, Some(crate::model::Amount::LogNormal { sigma, .. }) if sigma > 0.0)
+        i.probability < 1.0 || matches!(i.charge.amount(), Some(crate::model::Amount::LogNormal { sigma, .. }) if *sigma > 0.0)
     }) {
         g.push((Group::Payment, "payments".into()));
     }
@@ -72,18 +73,6 @@ pub fn groups(m: &Model) -> Vec<(Group, String)> {
         g.push((Group::Growth, "own-revenue growth".into()));
     }
     g
-}
-
-/// One municipality's share of variance due to one group, in one year (or for the NPV).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Share {
-    pub municipality: String,
-    /// `None` for the NPV.
-    pub year: Option<i32>,
-    pub group: String,
-    pub share: f64,
-    /// Standard error of `share` (batch means).
-    pub se: f64,
 }
 
 /// Exact sums for one (group, municipality, year-or-NPV, batch).

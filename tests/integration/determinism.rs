@@ -6,7 +6,7 @@ use super::engine::scenario;
 use super::{root, toml_files};
 use aimak::sim;
 
-fn run(s: &aimak::model::Scenario, paths: u64, threads: usize) -> sim::Results {
+fn run(s: &aimak::model::Scenario, paths: u64, threads: usize) -> aimak::results::Results {
     let names: Vec<&str> = s.models().map(|(n, _)| n).collect();
     let settings = sim::Settings {
         paths,
@@ -144,7 +144,7 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero_in_every_path() {
         .iter()
         .find(|s| s.name == "project_total")
         .unwrap();
-    let pt = |v: &aimak::sim::VariantResults| {
+    let pt = |v: &aimak::results::VariantResults| {
         v.municipalities[0].stream("project_total").unwrap().years[5].mean
     };
     assert!((d.years[5].mean - (pt(part) - pt(base))).abs() < 1e-3);

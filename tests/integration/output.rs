@@ -380,7 +380,7 @@ fn calibrated_with_kept_paths(
     variants: &[&str],
     paths: u64,
     seed: u64,
-) -> (aimak::sim::Results, Vec<aimak::sim::KeptBlock>) {
+) -> (aimak::results::Results, Vec<aimak::results::KeptBlock>) {
     use aimak::sim;
     let kept = std::sync::Mutex::new(Vec::new());
     let settings = sim::Settings {
@@ -389,7 +389,7 @@ fn calibrated_with_kept_paths(
         threads: 2,
         quantiles: Some(aimak::stats::QuantileMode::Calibrated),
     };
-    let keep = |kb: sim::KeptBlock| kept.lock().unwrap().push(kb);
+    let keep = |kb: aimak::results::KeptBlock| kept.lock().unwrap().push(kb);
     let r = sim::run(s, variants, &settings, &|_, _| {}, Some(&keep)).unwrap();
     (r, kept.into_inner().unwrap())
 }

@@ -36,7 +36,7 @@ fn format_tour_reads_as_model_md_says() {
         .iter()
         .find(|i| i.id == "royalty_metal")
         .unwrap();
-    assert_eq!(royalty.rate.as_ref().unwrap().at(2030, 0.0), 0.04);
+    assert_eq!(royalty.charge.rate().unwrap().at(2030, 0.0), 0.04);
     // The variant replaced the blockade probability, the payment probability and the route.
     let v = &s.variants[0];
     assert_eq!(v.name, "partnership");

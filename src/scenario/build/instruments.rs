@@ -47,7 +47,7 @@ impl<'t> Builder<'t> {
         let route = self.route(d, r);
         let base = base?;
 
-        let (mut rate, mut amount, mut at) = (None, None, None);
+        let charge;
         if base.is_rate_based() {
             match (r.has("rate"), r.has("rate_scale")) {
                 (true, true) => {
@@ -65,9 +65,10 @@ impl<'t> Builder<'t> {
                     return None;
                 }
                 (true, false) => {
-                    rate = Some(Rate::Dated(r.dated(d, "rate", true, nonneg, start_year)?))
+                    charge =
+                        base.with_rate(Rate::Dated(r.dated(d, "rate", true, nonneg, start_year)?))
                 }
-                (false, true) => rate = Some(self.rate_scale(d, r)?),
+                (false, true) => charge = base.with_rate(self.rate_scale(d, r)?),
             }
             if matches!(base, Base::GrossRevenue | Base::Payroll) {
                 if indexed {
@@ -103,7 +104,7 @@ impl<'t> Builder<'t> {
                 "a dated number or { median = ..., sigma = ... }",
             )?;
             let path = r.key_path("amount");
-            amount = Some(match &node.value {
+            let amount = match &node.value {
                 Value::Table(t) if t.get("median").is_some() || t.get("sigma").is_some() => {
                     let mut a = Reader::new(t, node.origin, path);
                     let median = a.num(d, "median", nonneg);
@@ -115,19 +116,24 @@ impl<'t> Builder<'t> {
                     }
                 }
                 _ => Amount::Dated(read::read_dated(d, node, &path, nonneg, start_year)?),
-            });
-            if base == Base::OneOff {
+            };
+            charge = if base == Base::OneOff {
                 let node = r.required(d, "at", "a calendar year or \"start\"")?;
-                at = match &node.value {
-                    Value::Str(s) if s == "start" => Some(At::Start),
-                    Value::Int(y) if (1..=9999).contains(y) => Some(At::Year(*y as i32)),
+                let at = match &node.value {
+                    Value::Str(s) if s == "start" => At::Start,
+                    Value::Int(y) if (1..=9999).contains(y) => At::Year(*y as i32),
                     _ => {
                         d.error(node.origin, r.key_path("at"), "expected a calendar year such as 2030, or \"start\" (the project's actual start year)");
                         return None;
                     }
                 };
-            }
+                Some(Charge::OneOff { amount, at })
+            } else {
+                Some(Charge::Fixed(amount))
+            };
         }
+        // Every base is either rate-based or not, so `charge` is always `Some` here.
+        let charge = charge?;
         let when = match when_given? {
             "producing" => When::Producing,
             "active" => When::Active,
@@ -139,10 +145,7 @@ impl<'t> Builder<'t> {
         Some(Instrument {
             id: id?.to_string(),
             label,
-            base,
-            rate,
-            amount,
-            at,
+            charge,
             usd: usd?,
             route,
             lag_years: lag_years?,

@@ -1,0 +1,182 @@
+//! What a run produces, as the engine hands it to the writers: the summarised statistics of
+//! every variant (docs/model.md section 6), kept per-path blocks and their row names, and
+//! sensitivity shares. The engine (`sim`) builds these; `report` reads only these.
+
+use crate::stats::{QuantileMode, Summary};
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub variants: Vec<VariantResults>,
+    pub paths: u64,
+    pub seed: u64,
+    pub quantile_mode: QuantileMode,
+}
+
+impl Results {
+    /// The largest rank error bound of any reported quantile (0 when exact).
+    pub fn max_rank_error(&self) -> f64 {
+        // A stream's years and its NPV.
+        let stream = |w: f64, years: &[Summary], npv: &Summary| {
+            years
+                .iter()
+                .chain(std::iter::once(npv))
+                .fold(w, |w, x| w.max(x.rank_error))
+        };
+        let mut worst = 0.0f64;
+        for v in &self.variants {
+            for m in &v.municipalities {
+                worst = m
+                    .streams
+                    .iter()
+                    .fold(worst, |w, s| stream(w, &s.years, &s.npv));
+            }
+            for l in &v.levels {
+                for s in &l.streams {
+                    worst = s.years.iter().fold(worst, |w, x| w.max(x.rank_error));
+                }
+            }
+            for p in &v.projects {
+                worst = p
+                    .output
+                    .iter()
+                    .chain(&p.revenue)
+                    .fold(worst, |w, x| w.max(x.rank_error));
+            }
+            worst = v
+                .pending
+                .iter()
+                .fold(worst, |w, (_, x)| w.max(x.rank_error));
+            for c in v.compare.iter().flatten() {
+                worst = c
+                    .streams
+                    .iter()
+                    .fold(worst, |w, s| stream(w, &s.years, &s.npv));
+            }
+        }
+        worst
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantResults {
+    pub name: String,
+    pub municipalities: Vec<MuniResults>,
+    pub levels: Vec<LevelResults>,
+    pub projects: Vec<ProjectResults>,
+    /// Per instrument: money due inside the horizon but paid after it.
+    pub pending: Vec<(String, Summary)>,
+    pub years: Vec<i32>,
+    /// Paired differences with the baseline, per municipality (variants only).
+    pub compare: Option<Vec<CompareMuni>>,
+}
+
+/// Paired differences `variant - baseline` of one municipality's streams.
+#[derive(Debug, Clone)]
+pub struct CompareMuni {
+    pub id: String,
+    pub streams: Vec<CompareStream>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompareStream {
+    pub name: String,
+    /// One summary per calendar year that both the variant and the baseline simulate
+    /// ([`common_years`]).
+    pub years: Vec<Summary>,
+    /// Per year: P(variant > baseline).
+    pub p_better: Vec<f64>,
+    pub npv: Summary,
+    pub npv_p_better: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct StreamResults {
+    pub name: String,
+    /// One summary per year.
+    pub years: Vec<Summary>,
+    /// Summary of the per-path NPV (municipal streams only; NaN elsewhere).
+    pub npv: Summary,
+}
+
+#[derive(Debug, Clone)]
+pub struct MuniResults {
+    pub id: String,
+    pub streams: Vec<StreamResults>,
+    /// Per year, for municipalities with a spending need.
+    pub shortfall: Option<Vec<Shortfall>>,
+}
+
+impl MuniResults {
+    pub fn stream(&self, name: &str) -> Option<&StreamResults> {
+        self.streams.iter().find(|s| s.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shortfall {
+    /// P(budget_total < need)
+    pub p: f64,
+    /// E[max(0, need - budget_total)]
+    pub expected_gap: f64,
+    /// Mean spending need (random only when indexed).
+    pub mean_need: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LevelResults {
+    /// `republic`, `oblast:<name>` or `fund:<id>`.
+    pub level: String,
+    pub streams: Vec<StreamResults>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectResults {
+    pub id: String,
+    pub output: Vec<Summary>,
+    pub revenue: Vec<Summary>,
+    /// Per year: probability of planned, producing, suspended, closed.
+    pub states: Vec<[f64; 4]>,
+}
+
+/// The calendar years two horizons `(start_year, years)` share: the first of them and how
+/// many (none when they do not overlap; the first is then the later start).
+pub fn common_years(base: (i32, usize), var: (i32, usize)) -> (i32, usize) {
+    let first = base.0.max(var.0);
+    let end = (base.0 + base.1 as i32).min(var.0 + var.1 as i32);
+    (first, (end - first).max(0) as usize)
+}
+
+/// Every municipal value of one block of paths of one variant, for `--keep-paths`.
+#[derive(Debug, Clone)]
+pub struct KeptBlock {
+    pub block: usize,
+    /// Index of the variant in the run's order.
+    pub variant: usize,
+    pub first: u64,
+    pub lanes: usize,
+    pub width: usize,
+    /// One row per entry of [`KeptRows::rows`], each `[t * width + lane]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+/// What the rows of a variant's [`KeptBlock`]s are.
+#[derive(Debug, Clone)]
+pub struct KeptRows {
+    pub variant: String,
+    /// (municipality id, stream name) per row, in row order.
+    pub rows: Vec<(String, String)>,
+    /// The calendar year of each simulated year.
+    pub years: Vec<i32>,
+}
+
+/// One municipality's share of variance due to one group, in one year (or for the NPV).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub municipality: String,
+    /// `None` for the NPV.
+    pub year: Option<i32>,
+    pub group: String,
+    pub share: f64,
+    /// Standard error of `share` (batch means).
+    pub se: f64,
+}
