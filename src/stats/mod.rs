@@ -6,6 +6,7 @@
 pub mod calibrated;
 pub mod moments;
 pub mod quantile;
+mod simd;
 pub mod wide;
 
 use calibrated::{Calibrated, Edges, Prefetch};
@@ -16,21 +17,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// is a plain count).
 fn locked(c: &Mutex<Calibrated>) -> MutexGuard<'_, Calibrated> {
     c.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Whether the processor has the AVX-512 instructions (with popcnt) that the vector copies
-/// of histogram placement and moment sums are compiled for.
-#[cfg(target_arch = "x86_64")]
-fn has_avx512() -> bool {
-    use std::arch::is_x86_feature_detected as has;
-    has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("popcnt")
-}
-
-/// Whether the processor has AVX2 (with popcnt), for the narrower vector copy.
-#[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
-    use std::arch::is_x86_feature_detected as has;
-    has!("avx2") && has!("popcnt")
 }
 
 /// How quantiles are computed in a run.

@@ -6,6 +6,7 @@
 //! by less than 1e-6 of the unit (a millionth of a som). A cell whose values are all the same
 //! (a deterministic stream) reports that value itself as its mean, without quantisation.
 
+use super::simd;
 use super::wide::U384;
 
 const SCALE: f64 = (1u64 << 20) as f64;
@@ -134,13 +135,7 @@ impl Moments {
                 .iter()
                 .fold(true, |ok, x| ok & ((x * SCALE).abs() < MODERATE));
             if moderate {
-                #[cfg(target_arch = "x86_64")]
-                if super::has_avx512() {
-                    // SAFETY: the processor has these instructions.
-                    unsafe { self.add_moderate_avx512(chunk) };
-                    continue;
-                }
-                self.add_moderate(chunk);
+                simd::with_avx512(|| self.add_moderate(chunk));
             } else {
                 chunk.iter().for_each(|x| self.add_one(*x));
             }
@@ -157,8 +152,9 @@ impl Moments {
         const HALF: u32 = 26;
         let (mut sum, mut hh, mut hl, mut ll) = (0i64, 0u64, 0u64, 0u64);
         for &x in xs {
-            // SAFETY: the caller checked that |x * SCALE| is below 2^52 (so finite).
-            let q: i64 = unsafe { (x * SCALE).to_int_unchecked() };
+            // Exact: the caller checked that |x * SCALE| is below 2^52 (were it not, the
+            // conversion would saturate and the sums be wrong, but nothing unsound).
+            let q = (x * SCALE) as i64;
             sum += q;
             let a = q.unsigned_abs();
             // Both halves fit 32 bits: their products are single 32 x 32 -> 64 multiplies.
@@ -176,13 +172,6 @@ impl Moments {
         let (lo, carry) = self.sq_lo.overflowing_add(sq);
         self.sq_lo = lo;
         self.sq_hi += carry as u64;
-    }
-
-    /// [`Moments::add_moderate`] compiled for AVX-512 (the same integer sums).
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl,popcnt")]
-    unsafe fn add_moderate_avx512(&mut self, xs: &[f64]) {
-        self.add_moderate(xs)
     }
 
     #[cold]
