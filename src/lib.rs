@@ -6,12 +6,12 @@
 //! report writes tables and charts. [`pipeline`] runs each command from validated settings to
 //! a finished result; the command line (`main.rs`, `cli.rs`) only parses flags and prints.
 
-pub mod describe;
-pub mod diag;
+mod describe;
+mod diag;
 pub mod lang;
 pub mod model;
 pub mod pipeline;
-pub mod report;
+mod report;
 pub mod results;
 pub mod scenario;
 pub mod sim;

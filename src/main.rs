@@ -23,7 +23,7 @@ impl From<Failure> for Stop {
 }
 
 fn main() -> ExitCode {
-    aimak::report::staging::cleanup_on_signals();
+    pipeline::cleanup_on_signals();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -4,6 +4,15 @@
 
 use crate::stats::{QuantileMode, Summary};
 
+/// Names of the municipality streams that every run has; the others are named after their
+/// instrument (`community:` and `fund:` prefixed for community money and fund payouts).
+pub mod stream {
+    pub const OWN_REVENUE: &str = "own_revenue";
+    pub const GRANT: &str = "grant";
+    pub const PROJECT_TOTAL: &str = "project_total";
+    pub const BUDGET_TOTAL: &str = "budget_total";
+}
+
 #[derive(Debug, Clone)]
 pub struct Results {
     pub variants: Vec<VariantResults>,

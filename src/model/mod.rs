@@ -30,6 +30,9 @@ pub struct Notes {
     pub notes: Option<String>,
 }
 
+/// The name of the scenario as written, before any `[[variants]]`; always run first.
+pub const BASELINE: &str = "baseline";
+
 /// One fully validated scenario variant.
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -57,14 +60,6 @@ pub struct Model {
 impl Model {
     pub fn year(&self, t: usize) -> i32 {
         self.start_year + t as i32
-    }
-
-    pub fn driver_index(&self, id: &str) -> Option<usize> {
-        self.drivers.iter().position(|d| d.id == id)
-    }
-
-    pub fn municipality_index(&self, id: &str) -> Option<usize> {
-        self.municipalities.iter().position(|m| m.id == id)
     }
 
     pub fn project_index(&self, id: &str) -> Option<usize> {
@@ -118,7 +113,7 @@ impl Default for RunDefaults {
 impl Scenario {
     /// Baseline first, then the variants in file order.
     pub fn models(&self) -> impl Iterator<Item = (&str, &Model)> {
-        std::iter::once(("baseline", &self.baseline))
+        std::iter::once((BASELINE, &self.baseline))
             .chain(self.variants.iter().map(|v| (v.name.as_str(), &v.model)))
     }
 }

@@ -11,6 +11,10 @@ pub mod run;
 
 use crate::report::ReportError;
 
+/// Removes this process's unfinished output folders on SIGINT or SIGTERM; `main` calls it
+/// once, first.
+pub use crate::report::staging::cleanup_on_signals;
+
 /// Why a command failed: bad input or usage (exit 1), or a runtime or I/O failure (exit 2).
 #[derive(Debug)]
 pub enum Failure {

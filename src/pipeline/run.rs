@@ -8,6 +8,7 @@
 use super::Failure;
 use crate::lang::Lang;
 use crate::model::Scenario;
+use crate::model::BASELINE;
 use crate::report::{self, kept, Manifest, Provenance, Staging};
 use crate::results::KeptBlock;
 use crate::sim::{self, Settings};
@@ -231,13 +232,13 @@ impl RunJob {
 
 /// The variants to run, baseline first: those named, or every variant of the scenario.
 fn choose_variants(scenario: &Scenario, asked: &[String]) -> Result<Vec<String>, Failure> {
-    let mut variants = vec!["baseline".to_string()];
+    let mut variants = vec![BASELINE.to_string()];
     if asked.is_empty() {
         variants.extend(scenario.variants.iter().map(|v| v.name.clone()));
         return Ok(variants);
     }
     for name in asked {
-        if name == "baseline" || variants.contains(name) {
+        if name == BASELINE || variants.contains(name) {
             continue;
         }
         if !scenario.variants.iter().any(|v| &v.name == name) {

@@ -102,8 +102,4 @@ impl Catalog {
                 .collect(),
         }
     }
-
-    pub fn municipality(&self, id: &str) -> Option<&Entry> {
-        self.municipalities.iter().find(|e| e.id == id)
-    }
 }

@@ -192,23 +192,6 @@ pub enum Chart {
     Attribution(AttributionChart),
 }
 
-impl Chart {
-    pub fn title(&self) -> &str {
-        match self {
-            Chart::Fan(c) | Chart::ProjectOutput(c) => &c.title,
-            Chart::Budget(c) => &c.title,
-            Chart::Composition(c) => &c.title,
-            Chart::NpvComparison(c) => &c.title,
-            Chart::Heatmap(c) => &c.title,
-            Chart::VariantDiff(c) => &c.title,
-            Chart::ProjectStates(c) => &c.title,
-            Chart::BudgetLine(c) => &c.title,
-            Chart::Tornado(c) => &c.title,
-            Chart::Attribution(c) => &c.title,
-        }
-    }
-}
-
 /// Renders `chart` as a 1600x900 PNG.
 pub fn render_png(chart: &Chart, meta: &ChartMeta) -> Result<Vec<u8>, ChartError> {
     let rgb = render_rgb(chart, meta)?;

@@ -4,8 +4,11 @@
 use super::catalog::Catalog;
 use super::charts::*;
 use super::labels::{t, Key};
+use super::schema::{col, table};
 use crate::lang::Lang;
-use crate::stats::quantile::NAMES;
+use crate::model::BASELINE;
+use crate::results::stream;
+use crate::stats::quantile::{Named, NAMES};
 use polars::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -37,14 +40,14 @@ impl Tables {
             })
         };
         Ok(Tables {
-            summary: read("summary.parquet")?,
-            npv: read("npv.parquet")?,
-            shortfall: read("shortfall.parquet")?,
-            projects: read("projects.parquet")?,
-            compare: read("compare.parquet")?,
-            budget_line: read("budget_line.parquet")?,
-            sensitivity: if dir.join("sensitivity.parquet").exists() {
-                Some(read("sensitivity.parquet")?)
+            summary: read(table::SUMMARY)?,
+            npv: read(table::NPV)?,
+            shortfall: read(table::SHORTFALL)?,
+            projects: read(table::PROJECTS)?,
+            compare: read(table::COMPARE)?,
+            budget_line: read(table::BUDGET_LINE)?,
+            sensitivity: if dir.join(table::SENSITIVITY).exists() {
+                Some(read(table::SENSITIVITY)?)
             } else {
                 None
             },
@@ -61,15 +64,15 @@ impl Tables {
                 .expect("every table is written")
         };
         Tables {
-            summary: get("summary.parquet"),
-            npv: get("npv.parquet"),
-            shortfall: get("shortfall.parquet"),
-            projects: get("projects.parquet"),
-            compare: get("compare.parquet"),
-            budget_line: get("budget_line.parquet"),
+            summary: get(table::SUMMARY),
+            npv: get(table::NPV),
+            shortfall: get(table::SHORTFALL),
+            projects: get(table::PROJECTS),
+            compare: get(table::COMPARE),
+            budget_line: get(table::BUDGET_LINE),
             sensitivity: frames
                 .iter()
-                .find(|(n, _)| *n == "sensitivity.parquet")
+                .find(|(n, _)| *n == table::SENSITIVITY)
                 .map(|(_, d)| d.clone()),
         }
     }
@@ -86,11 +89,11 @@ impl Stat {
         Band {
             year,
             mean: self.mean,
-            p05: self.q[0],
-            p25: self.q[2],
-            p50: self.q[3],
-            p75: self.q[4],
-            p95: self.q[6],
+            p05: self.q.p05(),
+            p25: self.q.p25(),
+            p50: self.q.p50(),
+            p75: self.q.p75(),
+            p95: self.q.p95(),
         }
     }
 }
@@ -114,7 +117,7 @@ fn f64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<f64>> {
 }
 
 fn years(df: &DataFrame) -> PolarsResult<Vec<Option<i32>>> {
-    Ok(df.column("year")?.i32()?.iter().collect())
+    Ok(df.column(col::YEAR)?.i32()?.iter().collect())
 }
 
 fn stats(df: &DataFrame, prefix: &str, mean: &str) -> PolarsResult<Vec<Stat>> {
@@ -145,11 +148,11 @@ type Series = HashMap<(String, String, String), Vec<(Option<i32>, Stat)>>;
 
 fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
     let (v, k, s, y, st) = (
-        strs(df, "variant")?,
+        strs(df, col::VARIANT)?,
         strs(df, key)?,
-        strs(df, "stream")?,
+        strs(df, col::STREAM)?,
         years(df)?,
-        stats(df, "", "mean")?,
+        stats(df, "", col::MEAN)?,
     );
     let mut out: Series = HashMap::new();
     for i in 0..df.height() {
@@ -163,13 +166,13 @@ fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
 /// Every chart of a run: (path under charts/ without extension, chart).
 pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(String, Chart)>> {
     let code = lang.code();
-    let summary = series(&tables.summary, "municipality")?;
+    let summary = series(&tables.summary, col::MUNICIPALITY)?;
     let npv = {
         let (v, m, s, st) = (
-            strs(&tables.npv, "variant")?,
-            strs(&tables.npv, "municipality")?,
-            strs(&tables.npv, "stream")?,
-            stats(&tables.npv, "", "mean")?,
+            strs(&tables.npv, col::VARIANT)?,
+            strs(&tables.npv, col::MUNICIPALITY)?,
+            strs(&tables.npv, col::STREAM)?,
+            stats(&tables.npv, "", col::MEAN)?,
         );
         let mut h: HashMap<(String, String, String), Stat> = HashMap::new();
         for i in 0..tables.npv.height() {
@@ -182,11 +185,11 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
     {
         let sf = &tables.shortfall;
         let (v, m, y, p, n) = (
-            strs(sf, "variant")?,
-            strs(sf, "municipality")?,
+            strs(sf, col::VARIANT)?,
+            strs(sf, col::MUNICIPALITY)?,
             years(sf)?,
-            f64s(sf, "p_shortfall")?,
-            f64s(sf, "mean_need")?,
+            f64s(sf, col::P_SHORTFALL)?,
+            f64s(sf, col::MEAN_NEED)?,
         );
         for i in 0..sf.height() {
             shortfall
@@ -195,15 +198,15 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                 .push((y[i].unwrap_or_default(), p[i], n[i]));
         }
     }
-    let compare = series(&tables.compare, "municipality")?;
+    let compare = series(&tables.compare, col::MUNICIPALITY)?;
     let better: HashMap<(String, String, String, Option<i32>), f64> = {
         let c = &tables.compare;
         let (v, m, s, y, b) = (
-            strs(c, "variant")?,
-            strs(c, "municipality")?,
-            strs(c, "stream")?,
+            strs(c, col::VARIANT)?,
+            strs(c, col::MUNICIPALITY)?,
+            strs(c, col::STREAM)?,
             years(c)?,
-            f64s(c, "p_better")?,
+            f64s(c, col::P_BETTER)?,
         );
         (0..c.height())
             .map(|i| ((v[i].clone(), m[i].clone(), s[i].clone(), y[i]), b[i]))
@@ -211,9 +214,9 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
     };
     let projects = {
         let p = &tables.projects;
-        let (v, id, y) = (strs(p, "variant")?, strs(p, "project")?, years(p)?);
-        let out = stats(p, "output_", "mean_output")?;
-        let states: Vec<Vec<f64>> = ["p_planned", "p_producing", "p_suspended", "p_closed"]
+        let (v, id, y) = (strs(p, col::VARIANT)?, strs(p, col::PROJECT)?, years(p)?);
+        let out = stats(p, col::OUTPUT_PREFIX, col::MEAN_OUTPUT)?;
+        let states: Vec<Vec<f64>> = col::P_STATES
             .iter()
             .map(|c| f64s(p, c))
             .collect::<PolarsResult<_>>()?;
@@ -232,8 +235,16 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
     let mut line: HashMap<Key2, Vec<[f64; 4]>> = HashMap::new();
     {
         let b = &tables.budget_line;
-        let (v, m, y) = (strs(b, "variant")?, strs(b, "municipality")?, years(b)?);
-        let (md, s75, s90) = (f64s(b, "median")?, f64s(b, "safe_75")?, f64s(b, "safe_90")?);
+        let (v, m, y) = (
+            strs(b, col::VARIANT)?,
+            strs(b, col::MUNICIPALITY)?,
+            years(b)?,
+        );
+        let (md, s75, s90) = (
+            f64s(b, col::MEDIAN)?,
+            f64s(b, col::SAFE_75)?,
+            f64s(b, col::SAFE_90)?,
+        );
         for i in 0..b.height() {
             line.entry((v[i].clone(), m[i].clone())).or_default().push([
                 y[i].unwrap_or_default() as f64,
@@ -253,11 +264,11 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
             .map(|m| {
                 let v = npv
                     .get(&(
-                        "baseline".to_string(),
+                        BASELINE.to_string(),
                         m.id.clone(),
-                        "project_total".to_string(),
+                        stream::PROJECT_TOTAL.to_string(),
                     ))
-                    .map_or(0.0, |s| s.q[3]);
+                    .map_or(0.0, |s| s.q.p50());
                 (m, v)
             })
             .collect();
@@ -285,7 +296,7 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
         for m in &charted {
             let name = m.name_in(code);
             let get = |stream: &str| summary.get(&(vid.clone(), m.id.clone(), stream.to_string()));
-            if let Some(rows) = get("project_total") {
+            if let Some(rows) = get(stream::PROJECT_TOTAL) {
                 let bands = rows
                     .iter()
                     .map(|(y, s)| s.band(y.unwrap_or_default()))
@@ -313,7 +324,7 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                 ));
             }
             if let (Some(rows), Some(sf)) = (
-                get("budget_total"),
+                get(stream::BUDGET_TOTAL),
                 shortfall.get(&(vid.clone(), m.id.clone())),
             ) {
                 out.push((
@@ -342,7 +353,10 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                         && *mm == m.id
                         && !matches!(
                             s.as_str(),
-                            "own_revenue" | "grant" | "project_total" | "budget_total"
+                            stream::OWN_REVENUE
+                                | stream::GRANT
+                                | stream::PROJECT_TOTAL
+                                | stream::BUDGET_TOTAL
                         )
                 })
                 .map(|(_, _, s)| s)
@@ -371,17 +385,17 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                     }),
                 ));
             }
-            if let Some(n) = npv.get(&(vid.clone(), m.id.clone(), "project_total".into())) {
+            if let Some(n) = npv.get(&(vid.clone(), m.id.clone(), stream::PROJECT_TOTAL.into())) {
                 npv_items.push(NpvItem {
                     name: name.to_string(),
-                    p10: n.q[1],
-                    p50: n.q[3],
-                    p90: n.q[5],
+                    p10: n.q.p10(),
+                    p50: n.q.p50(),
+                    p90: n.q.p90(),
                 });
             }
             // None for the baseline, or a variant whose horizon does not overlap the baseline's.
             let yearly: Vec<&(Option<i32>, Stat)> = compare
-                .get(&(vid.clone(), m.id.clone(), "project_total".into()))
+                .get(&(vid.clone(), m.id.clone(), stream::PROJECT_TOTAL.into()))
                 .map_or(vec![], |rows| {
                     rows.iter().filter(|(y, _)| y.is_some()).collect()
                 });
@@ -399,7 +413,12 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
                             .iter()
                             .map(|(y, _)| {
                                 let p = better
-                                    .get(&(vid.clone(), m.id.clone(), "project_total".into(), *y))
+                                    .get(&(
+                                        vid.clone(),
+                                        m.id.clone(),
+                                        stream::PROJECT_TOTAL.into(),
+                                        *y,
+                                    ))
                                     .copied()
                                     .unwrap_or(0.0);
                                 (y.unwrap_or_default(), p)
@@ -475,11 +494,11 @@ fn sensitivity_charts(
     out: &mut Vec<(String, Chart)>,
 ) -> PolarsResult<()> {
     let (m, y, g) = (
-        strs(sens, "municipality")?,
+        strs(sens, col::MUNICIPALITY)?,
         years(sens)?,
-        strs(sens, "group")?,
+        strs(sens, col::GROUP)?,
     );
-    let (share, se) = (f64s(sens, "share")?, f64s(sens, "se")?);
+    let (share, se) = (f64s(sens, col::SHARE)?, f64s(sens, col::SE)?);
     let code = lang.code();
     for muni in charted {
         let rows: Vec<usize> = (0..sens.height()).filter(|i| m[*i] == muni.id).collect();

@@ -4,6 +4,7 @@
 //! Workers hand finished blocks to a writer thread, which puts them back in block order (so
 //! the file is the same whatever the thread count) and writes each as a row group.
 
+use super::schema::{col, table};
 use super::{Provenance, ReportError};
 use crate::results::{KeptBlock, KeptRows};
 use polars::io::parquet::write::{BatchedWriter, KeyValueMetadata};
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::thread::JoinHandle;
 
-pub const FILE: &str = "paths.parquet";
+pub const FILE: &str = table::PATHS;
 
 pub struct PathWriter {
     sender: Option<SyncSender<KeptBlock>>,
@@ -33,11 +34,11 @@ impl PathWriter {
             source,
         })?;
         let schema = Schema::from_iter([
-            Field::new("variant".into(), DataType::String),
+            Field::new(col::VARIANT.into(), DataType::String),
             Field::new("path".into(), DataType::UInt64),
-            Field::new("municipality".into(), DataType::String),
-            Field::new("stream".into(), DataType::String),
-            Field::new("year".into(), DataType::Int32),
+            Field::new(col::MUNICIPALITY.into(), DataType::String),
+            Field::new(col::STREAM.into(), DataType::String),
+            Field::new(col::YEAR.into(), DataType::Int32),
             Field::new("value".into(), DataType::Float64),
         ]);
         let table_err = |source| ReportError::Table {
@@ -122,11 +123,11 @@ fn frame(kb: &KeptBlock, names: &KeptRows) -> PolarsResult<DataFrame> {
         }
     }
     DataFrame::new_infer_height(vec![
-        Column::new("variant".into(), vec![variant.as_str(); n]),
+        Column::new(col::VARIANT.into(), vec![variant.as_str(); n]),
         Column::new("path".into(), path),
-        Column::new("municipality".into(), muni),
-        Column::new("stream".into(), stream),
-        Column::new("year".into(), year),
+        Column::new(col::MUNICIPALITY.into(), muni),
+        Column::new(col::STREAM.into(), stream),
+        Column::new(col::YEAR.into(), year),
         Column::new("value".into(), value),
     ])
 }

@@ -11,11 +11,8 @@ use crate::lang::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
     // Units and axes.
-    Year,
-    Som,
     MillionSom,
     Probability,
-    ProbabilityPct,
     MeanPerYear,
     // Statistics and bands.
     Median,
@@ -31,18 +28,13 @@ pub enum Key {
     SpendingNeed,
     ProbShortfall,
     // Composition.
-    OnBudget,
-    OffBudget,
     LocalBudget,
     Community,
-    Total,
     // Present value.
     PresentValue,
     // Variants.
-    Baseline,
     Variant,
     DiffVariantBaseline,
-    PVariantBetter,
     PVariantBetterLong,
     NoDifference,
     // Project states.
@@ -50,8 +42,6 @@ pub enum Key {
     Producing,
     Suspended,
     Closed,
-    // Heatmap.
-    Municipality,
     // Safe-to-budget line.
     Safe90,
     Safe75,
@@ -73,7 +63,6 @@ pub enum Key {
     // Footer.
     Seed,
     Paths,
-    Scenario,
     // Default titles, one per chart kind.
     TitleRevenue,
     TitleBudget,
@@ -87,12 +76,10 @@ pub enum Key {
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
-    pub const ALL: [Key; 60] = [
-        Key::Year,
-        Key::Som,
+    #[cfg(test)]
+    pub const ALL: [Key; 50] = [
         Key::MillionSom,
         Key::Probability,
-        Key::ProbabilityPct,
         Key::MeanPerYear,
         Key::Median,
         Key::Mean,
@@ -105,23 +92,17 @@ impl Key {
         Key::BudgetRevenue,
         Key::SpendingNeed,
         Key::ProbShortfall,
-        Key::OnBudget,
-        Key::OffBudget,
         Key::LocalBudget,
         Key::Community,
-        Key::Total,
         Key::PresentValue,
-        Key::Baseline,
         Key::Variant,
         Key::DiffVariantBaseline,
-        Key::PVariantBetter,
         Key::PVariantBetterLong,
         Key::NoDifference,
         Key::Planned,
         Key::Producing,
         Key::Suspended,
         Key::Closed,
-        Key::Municipality,
         Key::DistrictFund,
         Key::OblastFund,
         Key::Safe90,
@@ -139,7 +120,6 @@ impl Key {
         Key::GroupGrowth,
         Key::Seed,
         Key::Paths,
-        Key::Scenario,
         Key::TitleRevenue,
         Key::TitleBudget,
         Key::TitleComposition,
@@ -163,11 +143,8 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 
 fn texts(key: Key) -> [&'static str; 3] {
     match key {
-        Key::Year => ["year", "год", "жыл"],
-        Key::Som => ["KGS", "сом", "сом"],
         Key::MillionSom => ["M KGS", "млн сом", "млн сом"],
         Key::Probability => ["probability", "вероятность", "ыктымалдык"],
-        Key::ProbabilityPct => ["probability, %", "вероятность, %", "ыктымалдык, %"],
         Key::MeanPerYear => ["mean per year", "в среднем за год", "жылына орточо"],
         Key::Median => ["median", "медиана", "медиана"],
         Key::Mean => ["mean", "среднее", "орточо"],
@@ -200,31 +177,18 @@ fn texts(key: Key) -> [&'static str; 3] {
             "вероятность дефицита",
             "тартыштыктын ыктымалдыгы",
         ],
-        Key::OnBudget => ["on-budget", "в бюджет", "бюджетке"],
-        Key::OffBudget => [
-            "community (off-budget)",
-            "сообществу (вне бюджета)",
-            "жамаатка (бюджеттен тышкары)",
-        ],
         Key::LocalBudget => ["Local budget", "Местный бюджет", "Жергиликтүү бюджет"],
         Key::Community => [
             "Community (off-budget)",
             "Сообщество (вне бюджета)",
             "Жамаат (бюджеттен тышкары)",
         ],
-        Key::Total => ["total", "всего", "бардыгы"],
         Key::PresentValue => ["present value", "приведённая стоимость", "келтирилген нарк"],
-        Key::Baseline => ["baseline", "базовый сценарий", "базалык сценарий"],
         Key::Variant => ["variant", "вариант", "вариант"],
         Key::DiffVariantBaseline => [
             "difference variant − baseline",
             "разница: вариант − базовый",
             "айырма: вариант − базалык",
-        ],
-        Key::PVariantBetter => [
-            "P(variant better)",
-            "P(вариант лучше)",
-            "P(вариант жакшыраак)",
         ],
         Key::PVariantBetterLong => [
             "probability that the variant is better",
@@ -236,7 +200,6 @@ fn texts(key: Key) -> [&'static str; 3] {
         Key::Producing => ["producing", "работает", "иштеп жатат"],
         Key::Suspended => ["suspended", "приостановлен", "убактылуу токтотулган"],
         Key::Closed => ["closed", "закрыт", "жабылган"],
-        Key::Municipality => ["municipality", "айыльный аймак", "айыл аймак"],
         Key::Safe90 => [
             "safe to budget: received with 90% probability",
             "можно заложить в бюджет: поступит с вероятностью 90 %",
@@ -302,7 +265,6 @@ fn texts(key: Key) -> [&'static str; 3] {
         ],
         Key::Seed => ["seed", "начальное число", "баштапкы сан"],
         Key::Paths => ["paths", "траекторий", "траектория"],
-        Key::Scenario => ["scenario", "сценарий", "сценарий"],
         Key::TitleRevenue => [
             "Payments from the project to the local budget",
             "Поступления от проекта в местный бюджет",
@@ -390,11 +352,6 @@ pub fn fmt_number(lang: Lang, value: f64, decimals: usize) -> String {
     out
 }
 
-/// Som shown in millions: "12.35" / "12,35".
-pub fn fmt_millions(lang: Lang, som: f64, decimals: usize) -> String {
-    fmt_number(lang, som / 1e6, decimals)
-}
-
 /// Decimals for an amount in millions: two below ten million, one above.
 pub fn money_decimals(millions: f64) -> usize {
     if millions.abs() < 10.0 {
@@ -402,16 +359,6 @@ pub fn money_decimals(millions: f64) -> usize {
     } else {
         1
     }
-}
-
-/// Som as "12.3 M KGS" / "12,3 млн сом", with one or two decimals.
-pub fn fmt_money(lang: Lang, som: f64) -> String {
-    let m = som / 1e6;
-    format!(
-        "{} {}",
-        fmt_number(lang, m, money_decimals(m)),
-        t(lang, Key::MillionSom)
-    )
 }
 
 /// A probability in 0..=1 as a percentage: "45%" (en) or "45 %" (ru, ky).
@@ -468,7 +415,6 @@ mod tests {
                 assert!(!t(lang, key).trim().is_empty(), "{key:?} {lang:?}");
             }
         }
-        assert_eq!(t(Lang::Ky, Key::Year), "жыл");
         assert_eq!(t(Lang::Ru, Key::MillionSom), "млн сом");
         assert_eq!(t(Lang::Ky, Key::MillionSom), "млн сом");
         assert_eq!(t(Lang::En, Key::MillionSom), "M KGS");
@@ -507,18 +453,6 @@ mod tests {
         assert_eq!(fmt_number(Lang::En, -3.5, 1), "\u{2212}3.5");
         assert_eq!(fmt_number(Lang::En, -0.001, 1), "0.0");
         assert_eq!(fmt_number(Lang::En, 999.96, 1), "1,000.0");
-    }
-
-    #[test]
-    fn money_is_in_millions_with_one_or_two_decimals() {
-        assert_eq!(fmt_money(Lang::En, 4_567_000.0), "4.57 M KGS");
-        assert_eq!(fmt_money(Lang::Ru, 45_670_000.0), "45,7 млн сом");
-        assert_eq!(fmt_money(Lang::Ky, 1_234_500_000.0), "1234,5 млн сом");
-        assert_eq!(
-            fmt_money(Lang::Ky, 12_345_600_000.0),
-            "12\u{202F}345,6 млн сом"
-        );
-        assert_eq!(fmt_millions(Lang::En, 25_000_000.0, 0), "25");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod figures;
 pub mod kept;
 pub mod labels;
+pub mod schema;
 pub mod staging;
 pub mod summary;
 pub mod tables;
@@ -212,7 +213,7 @@ pub fn write_sensitivity(
     prov: &Provenance,
     dir: &Path,
 ) -> Result<(&'static str, DataFrame), ReportError> {
-    const FILE: &str = "sensitivity.parquet";
+    const FILE: &str = schema::table::SENSITIVITY;
     let mut df = tables::sensitivity(shares).map_err(|source| ReportError::Table {
         name: FILE.into(),
         source,

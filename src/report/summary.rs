@@ -1,7 +1,9 @@
 //! The short summary printed after a run.
 
 use crate::model::Model;
+use crate::results::stream;
 use crate::results::{Results, Share};
+use crate::stats::quantile::Named;
 use std::fmt::Write;
 
 /// Per municipality and variant: the median and P10-P90 of the NPV of project money, the
@@ -29,7 +31,7 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
         }
         for (mu, mr) in v.municipalities.iter().enumerate() {
             let name = &model.municipalities[mu].name;
-            let Some(pt) = mr.stream("project_total") else {
+            let Some(pt) = mr.stream(stream::PROJECT_TOTAL) else {
                 continue;
             };
             let q = pt.npv.q;
@@ -39,14 +41,14 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
                     .map(|t| v.years[t].to_string())
             });
             // What the council can write into the first budget year with 90% confidence.
-            let safe = pt.years.first().map_or(f64::NAN, |s| s.q[1]);
+            let safe = pt.years.first().map_or(f64::NAN, |s| s.q.p10());
             let _ = writeln!(
                 o,
                 "    {:<28} median {:>8} M  (P10-P90 {} - {} M)  safe in {}: {} M  shortfall >20%: {}",
                 truncate(name, 28),
-                millions(q[3]),
-                millions(q[1]),
-                millions(q[5]),
+                millions(q.p50()),
+                millions(q.p10()),
+                millions(q.p90()),
                 v.years[0],
                 millions(safe),
                 first.unwrap_or_else(|| if mr.shortfall.is_some() {

@@ -1,7 +1,10 @@
 //! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
+use super::schema::{col, table};
+use crate::model::BASELINE;
+use crate::results::stream;
 use crate::results::{common_years, Results, Share, StreamResults, VariantResults};
-use crate::stats::quantile::NAMES;
+use crate::stats::quantile::{Named, NAMES};
 use crate::stats::Summary;
 use polars::prelude::*;
 
@@ -34,7 +37,7 @@ impl Stats {
         }
         // Upper bound on the rank error of the quantiles (0 when exact).
         cols.push(Column::new(
-            format!("{prefix}rank_error").into(),
+            format!("{prefix}{}", col::RANK_ERROR).into(),
             self.rank_error,
         ));
         cols
@@ -68,18 +71,18 @@ fn yearly<'r>(
     }
     frame(
         vec![
-            Column::new("variant".into(), variant),
+            Column::new(col::VARIANT.into(), variant),
             Column::new(key.into(), keys),
-            Column::new("year".into(), year),
-            Column::new("stream".into(), stream),
+            Column::new(col::YEAR.into(), year),
+            Column::new(col::STREAM.into(), stream),
         ],
-        st.columns("", "mean", "sd"),
+        st.columns("", col::MEAN, col::SD),
     )
 }
 
 /// `summary.parquet`: per (variant, municipality, year, stream).
 pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
-    yearly(r, "municipality", |v| {
+    yearly(r, col::MUNICIPALITY, |v| {
         v.municipalities
             .iter()
             .flat_map(|m| m.streams.iter().map(move |s| (m.id.as_str(), s)))
@@ -89,7 +92,7 @@ pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
 
 /// `levels.parquet`: per (variant, level, year, stream) for republic, oblasts and funds.
 pub fn levels(r: &Results) -> PolarsResult<DataFrame> {
-    yearly(r, "level", |v| {
+    yearly(r, col::LEVEL, |v| {
         v.levels
             .iter()
             .flat_map(|l| l.streams.iter().map(move |s| (l.level.as_str(), s)))
@@ -115,12 +118,12 @@ pub fn shortfall(r: &Results) -> PolarsResult<DataFrame> {
         }
     }
     DataFrame::new_infer_height(vec![
-        Column::new("variant".into(), variant),
-        Column::new("municipality".into(), muni),
-        Column::new("year".into(), year),
-        Column::new("p_shortfall".into(), p),
-        Column::new("expected_gap".into(), gap),
-        Column::new("mean_need".into(), need),
+        Column::new(col::VARIANT.into(), variant),
+        Column::new(col::MUNICIPALITY.into(), muni),
+        Column::new(col::YEAR.into(), year),
+        Column::new(col::P_SHORTFALL.into(), p),
+        Column::new(col::EXPECTED_GAP.into(), gap),
+        Column::new(col::MEAN_NEED.into(), need),
     ])
 }
 
@@ -140,11 +143,11 @@ pub fn npv(r: &Results) -> PolarsResult<DataFrame> {
     }
     frame(
         vec![
-            Column::new("variant".into(), variant),
-            Column::new("municipality".into(), muni),
-            Column::new("stream".into(), stream),
+            Column::new(col::VARIANT.into(), variant),
+            Column::new(col::MUNICIPALITY.into(), muni),
+            Column::new(col::STREAM.into(), stream),
         ],
-        st.columns("", "mean", "sd"),
+        st.columns("", col::MEAN, col::SD),
     )
 }
 
@@ -167,19 +170,16 @@ pub fn projects(r: &Results) -> PolarsResult<DataFrame> {
             }
         }
     }
-    let mut cols = out.columns("output_", "mean_output", "sd_output");
-    cols.extend(rev.columns("revenue_", "mean_revenue", "sd_revenue"));
-    for (k, name) in ["p_planned", "p_producing", "p_suspended", "p_closed"]
-        .iter()
-        .enumerate()
-    {
-        cols.push(Column::new((*name).into(), std::mem::take(&mut states[k])));
+    let mut cols = out.columns(col::OUTPUT_PREFIX, col::MEAN_OUTPUT, col::SD_OUTPUT);
+    cols.extend(rev.columns(col::REVENUE_PREFIX, col::MEAN_REVENUE, col::SD_REVENUE));
+    for (name, s) in col::P_STATES.into_iter().zip(states.iter_mut()) {
+        cols.push(Column::new(name.into(), std::mem::take(s)));
     }
     frame(
         vec![
-            Column::new("variant".into(), variant),
-            Column::new("project".into(), project),
-            Column::new("year".into(), year),
+            Column::new(col::VARIANT.into(), variant),
+            Column::new(col::PROJECT.into(), project),
+            Column::new(col::YEAR.into(), year),
         ],
         cols,
     )
@@ -198,10 +198,10 @@ pub fn pending(r: &Results) -> PolarsResult<DataFrame> {
     }
     frame(
         vec![
-            Column::new("variant".into(), variant),
-            Column::new("instrument".into(), inst),
+            Column::new(col::VARIANT.into(), variant),
+            Column::new(col::INSTRUMENT.into(), inst),
         ],
-        st.columns("", "mean", "sd"),
+        st.columns("", col::MEAN, col::SD),
     )
 }
 
@@ -235,14 +235,14 @@ pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
             }
         }
     }
-    let mut cols = st.columns("", "mean", "sd");
-    cols.push(Column::new("p_better".into(), better));
+    let mut cols = st.columns("", col::MEAN, col::SD);
+    cols.push(Column::new(col::P_BETTER.into(), better));
     frame(
         vec![
-            Column::new("variant".into(), variant),
-            Column::new("municipality".into(), muni),
-            Column::new("year".into(), year),
-            Column::new("stream".into(), stream),
+            Column::new(col::VARIANT.into(), variant),
+            Column::new(col::MUNICIPALITY.into(), muni),
+            Column::new(col::YEAR.into(), year),
+            Column::new(col::STREAM.into(), stream),
         ],
         cols,
     )
@@ -256,28 +256,28 @@ pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
     let (mut median, mut safe75, mut safe90, mut err) = (vec![], vec![], vec![], vec![]);
     for v in &r.variants {
         for m in &v.municipalities {
-            let Some(s) = m.stream("project_total") else {
+            let Some(s) = m.stream(stream::PROJECT_TOTAL) else {
                 continue;
             };
             for (t, sum) in s.years.iter().enumerate() {
                 variant.push(v.name.clone());
                 muni.push(m.id.clone());
                 year.push(v.years[t]);
-                median.push(sum.q[3]);
-                safe75.push(sum.q[2]);
-                safe90.push(sum.q[1]);
+                median.push(sum.q.p50());
+                safe75.push(sum.q.p25());
+                safe90.push(sum.q.p10());
                 err.push(sum.rank_error);
             }
         }
     }
     DataFrame::new_infer_height(vec![
-        Column::new("variant".into(), variant),
-        Column::new("municipality".into(), muni),
-        Column::new("year".into(), year),
-        Column::new("median".into(), median),
-        Column::new("safe_75".into(), safe75),
-        Column::new("safe_90".into(), safe90),
-        Column::new("rank_error".into(), err),
+        Column::new(col::VARIANT.into(), variant),
+        Column::new(col::MUNICIPALITY.into(), muni),
+        Column::new(col::YEAR.into(), year),
+        Column::new(col::MEDIAN.into(), median),
+        Column::new(col::SAFE_75.into(), safe75),
+        Column::new(col::SAFE_90.into(), safe90),
+        Column::new(col::RANK_ERROR.into(), err),
     ])
 }
 
@@ -286,27 +286,30 @@ pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
 /// error; rows with a null year are the NPV.
 pub fn sensitivity(shares: &[Share]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new("variant".into(), vec!["baseline"; shares.len()]),
+        Column::new(col::VARIANT.into(), vec![BASELINE; shares.len()]),
         Column::new(
-            "municipality".into(),
+            col::MUNICIPALITY.into(),
             shares
                 .iter()
                 .map(|s| s.municipality.as_str())
                 .collect::<Vec<_>>(),
         ),
         Column::new(
-            "year".into(),
+            col::YEAR.into(),
             shares.iter().map(|s| s.year).collect::<Vec<_>>(),
         ),
         Column::new(
-            "group".into(),
+            col::GROUP.into(),
             shares.iter().map(|s| s.group.as_str()).collect::<Vec<_>>(),
         ),
         Column::new(
-            "share".into(),
+            col::SHARE.into(),
             shares.iter().map(|s| s.share).collect::<Vec<_>>(),
         ),
-        Column::new("se".into(), shares.iter().map(|s| s.se).collect::<Vec<_>>()),
+        Column::new(
+            col::SE.into(),
+            shares.iter().map(|s| s.se).collect::<Vec<_>>(),
+        ),
     ])
 }
 
@@ -316,18 +319,13 @@ pub type Frames = Vec<(&'static str, DataFrame)>;
 /// All tables, with their file names, in the order they are written.
 pub fn all(r: &Results) -> PolarsResult<Frames> {
     Ok(vec![
-        ("summary.parquet", summary(r)?),
-        ("levels.parquet", levels(r)?),
-        ("shortfall.parquet", shortfall(r)?),
-        ("npv.parquet", npv(r)?),
-        ("projects.parquet", projects(r)?),
-        ("pending.parquet", pending(r)?),
-        ("compare.parquet", compare(r)?),
-        ("budget_line.parquet", budget_line(r)?),
+        (table::SUMMARY, summary(r)?),
+        (table::LEVELS, levels(r)?),
+        (table::SHORTFALL, shortfall(r)?),
+        (table::NPV, npv(r)?),
+        (table::PROJECTS, projects(r)?),
+        (table::PENDING, pending(r)?),
+        (table::COMPARE, compare(r)?),
+        (table::BUDGET_LINE, budget_line(r)?),
     ])
-}
-
-/// The stream's summary in year index `t`.
-pub fn at(s: &StreamResults, t: usize) -> &Summary {
-    &s.years[t]
 }

@@ -5,16 +5,17 @@
 //! [`build`] reads the result into the [`crate::model`] types, reporting every problem with
 //! its file, line and key path.
 
-pub mod build;
-pub mod builtin;
-pub mod keys;
+pub(crate) mod build;
+pub(crate) mod builtin;
+pub(crate) mod keys;
 pub mod load;
-pub mod paths;
-pub mod read;
+pub(crate) mod paths;
+pub(crate) mod read;
 pub mod schema;
-pub mod tree;
+pub(crate) mod tree;
 
 use crate::diag::{Diagnostic, Diags, ScenarioErrors, SourceMap};
+use crate::model::BASELINE;
 use crate::model::{Names, Notes, Scenario, Variant};
 use load::Files;
 use read::{is_id, Reader};
@@ -157,7 +158,7 @@ fn variant_specs(node: &tree::Node, sources: &SourceMap, d: &mut Diags) -> Vec<V
         let (path, origin) = (r.path.clone(), r.origin);
         r.finish(d, keys::VARIANT);
         let Some(name) = name else { continue };
-        if !is_id(name) || name == "baseline" {
+        if !is_id(name) || name == BASELINE {
             d.error(
                 item.table_origin("name"),
                 format!("{path}.name"),

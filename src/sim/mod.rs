@@ -23,9 +23,9 @@ mod finish;
 mod fiscal;
 mod funds;
 pub mod plan;
-pub mod precision;
+pub(crate) mod precision;
 pub mod projects;
-pub mod rng;
+pub(crate) mod rng;
 pub mod sensitivity;
 mod trace;
 mod work;
@@ -34,6 +34,7 @@ pub use accumulate::{Accumulators, Edges};
 pub use trace::{trace, Trace};
 pub use work::{Block, Work};
 
+use crate::model::BASELINE;
 use crate::model::{Model, Scenario};
 use crate::results::{KeptBlock, KeptRows, Results};
 use crate::stats::{QuantileMode, PILOT_PATHS};
@@ -132,7 +133,7 @@ pub fn run(
         })
         .collect();
     // Variants are compared path by path with the baseline, which always runs first.
-    let paired = prepared.len() > 1 && prepared[0].name == "baseline";
+    let paired = prepared.len() > 1 && prepared[0].name == BASELINE;
     if paired {
         for k in 1..prepared.len() {
             let c = compare::ComparePlan::new(

@@ -4,6 +4,7 @@
 
 use super::rng::entity_key;
 use crate::model::{Allocation, Model, Target};
+use crate::results::stream;
 
 /// A stream at a municipality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +24,10 @@ pub enum MuniStream {
 impl MuniStream {
     pub fn name(self, m: &Model) -> String {
         match self {
-            MuniStream::OwnRevenue => "own_revenue".into(),
-            MuniStream::Grant => "grant".into(),
-            MuniStream::ProjectTotal => "project_total".into(),
-            MuniStream::BudgetTotal => "budget_total".into(),
+            MuniStream::OwnRevenue => stream::OWN_REVENUE.into(),
+            MuniStream::Grant => stream::GRANT.into(),
+            MuniStream::ProjectTotal => stream::PROJECT_TOTAL.into(),
+            MuniStream::BudgetTotal => stream::BUDGET_TOTAL.into(),
             MuniStream::Instrument(i) => m.instruments[i].id.clone(),
             MuniStream::Community(i) => format!("community:{}", m.instruments[i].id),
             MuniStream::Fund(f) => format!("fund:{}", m.funds[f].id),

@@ -7,6 +7,7 @@
 
 use super::{run, Keep, Settings, SimError};
 use crate::model::Scenario;
+use crate::results::stream;
 use crate::results::Results;
 
 /// First number of paths tried.
@@ -31,7 +32,7 @@ pub fn worst_relative_se(r: &Results) -> f64 {
     let mut worst = 0.0f64;
     for v in &r.variants {
         for m in &v.municipalities {
-            if let Some(s) = m.stream("project_total") {
+            if let Some(s) = m.stream(stream::PROJECT_TOTAL) {
                 let (mean, sd) = (s.npv.mean, s.npv.sd);
                 if mean != 0.0 && mean.is_finite() {
                     worst = worst.max(sd / n.sqrt() / mean.abs());

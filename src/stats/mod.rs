@@ -3,11 +3,11 @@
 //! Every accumulator merges exactly: the result is the same bits however the paths were split
 //! into blocks, threads or machines (a run may one day be split over many machines).
 
-pub mod calibrated;
-pub mod moments;
+pub(crate) mod calibrated;
+pub(crate) mod moments;
 pub mod quantile;
 mod simd;
-pub mod wide;
+pub(crate) mod wide;
 
 use calibrated::{Calibrated, Edges, Prefetch};
 pub use moments::{MeanSd, Moments};

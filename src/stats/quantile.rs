@@ -8,6 +8,42 @@
 pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 pub const NAMES: [&str; 7] = ["p05", "p10", "p25", "p50", "p75", "p90", "p95"];
 
+/// The reported quantiles by name, for seven values in the order of [`PROBS`]: `q.p50()`
+/// reads better than `q[3]` and cannot pick the wrong level.
+pub trait Named {
+    fn p05(&self) -> f64;
+    fn p10(&self) -> f64;
+    fn p25(&self) -> f64;
+    fn p50(&self) -> f64;
+    fn p75(&self) -> f64;
+    fn p90(&self) -> f64;
+    fn p95(&self) -> f64;
+}
+
+impl Named for [f64; 7] {
+    fn p05(&self) -> f64 {
+        self[0]
+    }
+    fn p10(&self) -> f64 {
+        self[1]
+    }
+    fn p25(&self) -> f64 {
+        self[2]
+    }
+    fn p50(&self) -> f64 {
+        self[3]
+    }
+    fn p75(&self) -> f64 {
+        self[4]
+    }
+    fn p90(&self) -> f64 {
+        self[5]
+    }
+    fn p95(&self) -> f64 {
+        self[6]
+    }
+}
+
 /// The numpy "linear" quantile of sorted values.
 pub fn linear(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
@@ -390,6 +426,25 @@ pub fn from_order_stats(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn named_quantiles_read_the_level_they_name() {
+        use super::Named;
+        let q = PROBS;
+        let named = [
+            q.p05(),
+            q.p10(),
+            q.p25(),
+            q.p50(),
+            q.p75(),
+            q.p90(),
+            q.p95(),
+        ];
+        for (name, (p, got)) in NAMES.iter().zip(PROBS.iter().zip(named)) {
+            assert_eq!(got, *p, "{name}");
+            assert_eq!(format!("p{:02}", (p * 100.0).round()), *name);
+        }
+    }
+
     use super::*;
 
     #[test]

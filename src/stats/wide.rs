@@ -5,8 +5,6 @@
 pub struct U384(pub [u64; 6]);
 
 impl U384 {
-    pub const ZERO: U384 = U384([0; 6]);
-
     pub fn from_u128(x: u128) -> U384 {
         U384([x as u64, (x >> 64) as u64, 0, 0, 0, 0])
     }
@@ -56,7 +54,7 @@ impl U384 {
     }
 
     /// Nearest-ish f64 (exact to the f64 rounding of each limb's contribution).
-    pub fn to_f64(&self) -> f64 {
+    pub fn to_f64(self) -> f64 {
         let mut x = 0.0f64;
         for i in (0..6).rev() {
             x = x * 18446744073709551616.0 + self.0[i] as f64;

@@ -79,11 +79,13 @@ impl Calibrated {
         }
     }
 
+    /// One value: the reference the tests hold [`Calibrated::add_all`] to.
+    #[cfg(test)]
     pub fn add(&mut self, x: f64) {
         self.add_all(std::slice::from_ref(&x));
     }
 
-    /// Adds many values, as [`Calibrated::add`] one by one would, but faster: values equal to
+    /// Adds many values, as adding them one by one would, but faster: values equal to
     /// the cell's dominant value are counted at once, the others placed by
     /// [`Edges::bucket_ids`]. A value equal to an edge is always counted at that edge, so both
     /// ways give the same counts.

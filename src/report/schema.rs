@@ -1,0 +1,54 @@
+//! The names of the tables aimak writes and of their columns (docs/model.md section 9), in
+//! one place: the writers (`tables.rs`, `kept.rs`) and the readers (`figures.rs`, which
+//! redraws charts from a finished run) use these, so a renamed column cannot drift apart.
+
+/// File names of the tables in a run folder.
+pub mod table {
+    pub const SUMMARY: &str = "summary.parquet";
+    pub const LEVELS: &str = "levels.parquet";
+    pub const SHORTFALL: &str = "shortfall.parquet";
+    pub const NPV: &str = "npv.parquet";
+    pub const PROJECTS: &str = "projects.parquet";
+    pub const PENDING: &str = "pending.parquet";
+    pub const COMPARE: &str = "compare.parquet";
+    pub const BUDGET_LINE: &str = "budget_line.parquet";
+    /// With `--sensitivity` only.
+    pub const SENSITIVITY: &str = "sensitivity.parquet";
+    /// With `--keep-paths` only.
+    pub const PATHS: &str = "paths.parquet";
+}
+
+/// Column names shared by more than one table or by a writer and a reader.
+pub mod col {
+    pub const VARIANT: &str = "variant";
+    pub const MUNICIPALITY: &str = "municipality";
+    pub const LEVEL: &str = "level";
+    pub const PROJECT: &str = "project";
+    pub const INSTRUMENT: &str = "instrument";
+    pub const YEAR: &str = "year";
+    pub const STREAM: &str = "stream";
+    pub const MEAN: &str = "mean";
+    pub const SD: &str = "sd";
+    pub const RANK_ERROR: &str = "rank_error";
+    pub const P_SHORTFALL: &str = "p_shortfall";
+    pub const EXPECTED_GAP: &str = "expected_gap";
+    pub const MEAN_NEED: &str = "mean_need";
+    pub const P_BETTER: &str = "p_better";
+    pub const MEDIAN: &str = "median";
+    pub const SAFE_75: &str = "safe_75";
+    pub const SAFE_90: &str = "safe_90";
+    pub const GROUP: &str = "group";
+    pub const SHARE: &str = "share";
+    pub const SE: &str = "se";
+    /// Prefix of the output statistics of `projects.parquet` (`output_p05` ...).
+    pub const OUTPUT_PREFIX: &str = "output_";
+    pub const MEAN_OUTPUT: &str = "mean_output";
+    pub const SD_OUTPUT: &str = "sd_output";
+    /// Prefix of the revenue statistics of `projects.parquet`.
+    pub const REVENUE_PREFIX: &str = "revenue_";
+    pub const MEAN_REVENUE: &str = "mean_revenue";
+    pub const SD_REVENUE: &str = "sd_revenue";
+    /// Probabilities of each project state, in the order planned, producing, suspended,
+    /// closed.
+    pub const P_STATES: [&str; 4] = ["p_planned", "p_producing", "p_suspended", "p_closed"];
+}
