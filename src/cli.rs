@@ -39,6 +39,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
     },
+    /// Write the council sheets of a finished run: one printable A4 PDF per municipality
+    /// (what it can count on from the projects, the risk to its budget, what each variant
+    /// changes, where the numbers come from), into DIR/reports/, without simulating.
+    Report {
+        /// The output folder of a finished run (it holds manifest.json).
+        dir: PathBuf,
+        /// Municipality id (repeatable). Default: every municipality of the run, or for a run
+        /// of more than 40, the 40 with the most project money.
+        #[arg(long = "municipality", value_name = "ID")]
+        municipalities: Vec<String>,
+        /// Language of the sheets.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
     /// Write a synthetic national scenario (450 municipalities, 40 projects, 30 years) for
@@ -94,6 +108,10 @@ pub struct RunArgs {
     /// Also write every path's values (paths.parquet) for your own analysis.
     #[arg(long)]
     pub keep_paths: bool,
+    /// Also write the council sheets (reports/, one PDF per municipality in --lang), as
+    /// `aimak report` would on the finished run.
+    #[arg(long)]
+    pub report: bool,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -135,6 +153,7 @@ impl From<RunArgs> for RunRequest {
             force: a.force,
             sensitivity: a.sensitivity,
             keep_paths: a.keep_paths,
+            report: a.report,
         }
     }
 }

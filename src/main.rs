@@ -35,11 +35,29 @@ fn main() -> ExitCode {
             };
         }
     };
-    let result = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    let result = match cli.command.unwrap_or(Command::Run(RunArgs {
+        // The front door: tables, charts and the council sheets of the built-in scenario.
+        report: true,
+        ..RunArgs::default()
+    })) {
         Command::Check { scenarios } => match pipeline::check::check(&scenarios) {
             Ok(text) => emit(&text),
             Err((text, failure)) => emit(&text).and(Err(failure.into())),
         },
+        Command::Report {
+            dir,
+            municipalities,
+            lang,
+        } => pipeline::report::report(&dir, &municipalities, lang.into())
+            .map_err(Stop::from)
+            .and_then(|(reports, written)| {
+                emit(&format!(
+                    "{} council sheet{} written in {}\n",
+                    written.len(),
+                    if written.len() == 1 { "" } else { "s" },
+                    reports.display()
+                ))
+            }),
         Command::Schema => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&aimak::scenario::schema::schema()).expect("json")

@@ -7,29 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Redraws the charts of a finished run from its tables, replacing its charts/ folder whole.
 pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
-    if !dir.join("manifest.json").is_file() {
-        return Err(Failure::Input(format!(
-            "{} is not the output folder of an aimak run (it has no manifest.json)\n",
-            dir.display()
-        )));
-    }
-    let mut manifest = Manifest::read(dir)?;
-    // A table the manifest lists but the folder lacks means the folder was changed after the
-    // run: say so, whether or not the charts need that table.
-    let missing: Vec<&str> = manifest
-        .files
-        .iter()
-        .map(|f| f.name.as_str())
-        .filter(|n| n.ends_with(".parquet") && !dir.join(n).is_file())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Failure::Input(format!(
-            "{} is incomplete: its manifest lists {}, which {} missing; run the scenario again\n",
-            dir.display(),
-            missing.join(", "),
-            if missing.len() == 1 { "is" } else { "are" }
-        )));
-    }
+    let mut manifest = finished_run(dir)?;
     let tables = Tables::read(dir).map_err(Failure::input)?;
     // Draw into a staging folder beside charts/, then swap it in whole.
     let staging = Staging::part(dir, "charts")?;
@@ -53,4 +31,33 @@ pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
     );
     manifest.write(dir).map_err(Failure::runtime)?;
     Ok(dir.join("charts"))
+}
+
+/// The manifest of a finished run in `dir`, checked: the folder is an aimak run and holds
+/// every table its manifest lists.
+pub(super) fn finished_run(dir: &Path) -> Result<Manifest, Failure> {
+    if !dir.join("manifest.json").is_file() {
+        return Err(Failure::Input(format!(
+            "{} is not the output folder of an aimak run (it has no manifest.json)\n",
+            dir.display()
+        )));
+    }
+    let manifest = Manifest::read(dir)?;
+    // A table the manifest lists but the folder lacks means the folder was changed after the
+    // run: say so, whether or not the charts need that table.
+    let missing: Vec<&str> = manifest
+        .files
+        .iter()
+        .map(|f| f.name.as_str())
+        .filter(|n| n.ends_with(".parquet") && !dir.join(n).is_file())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::Input(format!(
+            "{} is incomplete: its manifest lists {}, which {} missing; run the scenario again\n",
+            dir.display(),
+            missing.join(", "),
+            if missing.len() == 1 { "is" } else { "are" }
+        )));
+    }
+    Ok(manifest)
 }

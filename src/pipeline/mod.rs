@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod report;
 pub mod run;
 
 use crate::report::ReportError;

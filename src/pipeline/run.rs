@@ -28,6 +28,8 @@ pub struct RunRequest {
     pub force: bool,
     pub sensitivity: bool,
     pub keep_paths: bool,
+    /// Also write the council sheets into reports/.
+    pub report: bool,
 }
 
 /// A run with every setting checked and every default resolved.
@@ -43,6 +45,7 @@ pub struct RunJob {
     lang: Lang,
     sensitivity: bool,
     keep_paths: bool,
+    report: bool,
 }
 
 /// What a finished run reports besides its folder.
@@ -110,6 +113,7 @@ impl RunJob {
             lang: req.lang,
             sensitivity: req.sensitivity,
             keep_paths: req.keep_paths,
+            report: req.report,
         })
     }
 
@@ -199,6 +203,18 @@ impl RunJob {
                 .into_iter()
                 .map(|name| report::FileEntry { name, rows: 0 }),
         );
+        if self.report {
+            let dir = staging.dir().join("reports");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", dir.display())))?;
+            let sheets =
+                report::sheet::write_sheets(&tables, &catalog, &prov, self.lang, &[], &dir)
+                    .map_err(Failure::runtime)?;
+            entries.extend(sheets.into_iter().map(|n| report::FileEntry {
+                name: format!("reports/{n}"),
+                rows: 0,
+            }));
+        }
         let manifest = Manifest {
             provenance: prov,
             lang: self.lang.code().to_string(),
@@ -220,6 +236,12 @@ impl RunJob {
         let mut summary = report::summary::text(&results, baseline, &self.out);
         if let Some(shares) = &shares {
             summary.push_str(&report::summary::drivers(shares, baseline));
+        }
+        if self.report {
+            summary.push_str(&format!(
+                "Council sheets (PDF, one per municipality): {}\n",
+                self.out.join("reports").display()
+            ));
         }
         Ok(RunOutcome {
             out: self.out,

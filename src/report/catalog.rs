@@ -11,6 +11,12 @@ pub struct Entry {
     pub name: String,
     #[serde(default)]
     pub names: BTreeMap<String, String>,
+    /// Inhabitants, for a municipality (the council sheet gives amounts per inhabitant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<f64>,
+    /// Where the scenario's numbers come from (`reference`), for projects and instruments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 impl Entry {
@@ -19,6 +25,8 @@ impl Entry {
             id: id.to_string(),
             name: name.to_string(),
             names: names.clone(),
+            population: None,
+            reference: None,
         }
     }
 
@@ -62,17 +70,26 @@ impl Catalog {
             municipalities: m
                 .municipalities
                 .iter()
-                .map(|x| Entry::new(&x.id, &x.name, &x.names))
+                .map(|x| Entry {
+                    population: Some(x.population),
+                    ..Entry::new(&x.id, &x.name, &x.names)
+                })
                 .collect(),
             projects: m
                 .projects
                 .iter()
-                .map(|p| Entry::new(&p.id, &p.name, &empty))
+                .map(|p| Entry {
+                    reference: p.notes.reference.clone(),
+                    ..Entry::new(&p.id, &p.name, &empty)
+                })
                 .collect(),
             instruments: m
                 .instruments
                 .iter()
-                .map(|i| Entry::new(&i.id, i.label.get("en").unwrap_or(&i.id), &i.label))
+                .map(|i| Entry {
+                    reference: i.notes.reference.clone(),
+                    ..Entry::new(&i.id, i.label.get("en").unwrap_or(&i.id), &i.label)
+                })
                 .collect(),
             funds: m
                 .funds

@@ -26,8 +26,9 @@ pub const HEIGHT: u32 = 900;
 /// The PNG is drawn at this multiple of its size and averaged down, for smooth edges.
 const SUPERSAMPLE: u32 = 2;
 
-static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static DEJAVU_SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(crate) static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static DEJAVU_SANS_BOLD: &[u8] =
+    include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {

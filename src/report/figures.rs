@@ -1,7 +1,7 @@
 //! The charts of a run, built from its tables and catalog only, so that `aimak chart` on a
 //! finished run draws exactly what the run drew.
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, Entry};
 use super::charts::*;
 use super::labels::{t, Key};
 use super::schema::{col, table};
@@ -79,9 +79,9 @@ impl Tables {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Stat {
-    mean: f64,
-    q: [f64; 7],
+pub(super) struct Stat {
+    pub(super) mean: f64,
+    pub(super) q: [f64; 7],
 }
 
 impl Stat {
@@ -98,7 +98,7 @@ impl Stat {
     }
 }
 
-fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
+pub(super) fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
     Ok(df
         .column(c)?
         .str()?
@@ -107,7 +107,7 @@ fn strs(df: &DataFrame, c: &str) -> PolarsResult<Vec<String>> {
         .collect())
 }
 
-fn f64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<f64>> {
+pub(super) fn f64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<f64>> {
     Ok(df
         .column(c)?
         .f64()?
@@ -116,11 +116,11 @@ fn f64s(df: &DataFrame, c: &str) -> PolarsResult<Vec<f64>> {
         .collect())
 }
 
-fn years(df: &DataFrame) -> PolarsResult<Vec<Option<i32>>> {
+pub(super) fn years(df: &DataFrame) -> PolarsResult<Vec<Option<i32>>> {
     Ok(df.column(col::YEAR)?.i32()?.iter().collect())
 }
 
-fn stats(df: &DataFrame, prefix: &str, mean: &str) -> PolarsResult<Vec<Stat>> {
+pub(super) fn stats(df: &DataFrame, prefix: &str, mean: &str) -> PolarsResult<Vec<Stat>> {
     let m = f64s(df, mean)?;
     let qs: Vec<Vec<f64>> = NAMES
         .iter()
@@ -144,9 +144,9 @@ type Key2 = (String, String);
 type ProjectYear = (i32, Stat, [f64; 4]);
 
 /// (variant, key, stream) -> [(year, stat)] in table order.
-type Series = HashMap<(String, String, String), Vec<(Option<i32>, Stat)>>;
+pub(super) type Series = HashMap<(String, String, String), Vec<(Option<i32>, Stat)>>;
 
-fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
+pub(super) fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
     let (v, k, s, y, st) = (
         strs(df, col::VARIANT)?,
         strs(df, key)?,
@@ -163,23 +163,69 @@ fn series(df: &DataFrame, key: &str) -> PolarsResult<Series> {
     Ok(out)
 }
 
-/// Every chart of a run: (path under charts/ without extension, chart).
-pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(String, Chart)>> {
+/// (variant, municipality, stream) -> present value statistics.
+type Npv = HashMap<(String, String, String), Stat>;
+
+fn npv_by_stream(tables: &Tables) -> PolarsResult<Npv> {
+    let (v, m, s, st) = (
+        strs(&tables.npv, col::VARIANT)?,
+        strs(&tables.npv, col::MUNICIPALITY)?,
+        strs(&tables.npv, col::STREAM)?,
+        stats(&tables.npv, "", col::MEAN)?,
+    );
+    Ok((0..tables.npv.height())
+        .map(|i| ((v[i].clone(), m[i].clone(), s[i].clone()), st[i]))
+        .collect())
+}
+
+/// The municipalities that get charts (and council sheets) of their own: those in `only`,
+/// else all of them up to [`MAX_CHARTED`]; a national run has hundreds, and then the
+/// [`MAX_CHARTED`] with the most project money (median present value in the baseline) are
+/// chosen, in scenario order.
+fn charted<'c>(cat: &'c Catalog, npv: &Npv, only: Option<&[String]>) -> Vec<&'c Entry> {
+    let mut all: Vec<(&Entry, f64)> = cat
+        .municipalities
+        .iter()
+        .map(|m| {
+            let key = (
+                BASELINE.to_string(),
+                m.id.clone(),
+                stream::PROJECT_TOTAL.to_string(),
+            );
+            (m, npv.get(&key).map_or(0.0, |s| s.q.p50()))
+        })
+        .collect();
+    if let Some(ids) = only {
+        all.retain(|(m, _)| ids.contains(&m.id));
+    } else if all.len() > MAX_CHARTED {
+        all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        all.truncate(MAX_CHARTED);
+        // Back in scenario order.
+        all.sort_by_key(|(m, _)| cat.municipalities.iter().position(|x| x.id == m.id));
+    }
+    all.into_iter().map(|(m, _)| m).collect()
+}
+
+/// The ids of the municipalities charted by default (see [`charted`]).
+pub fn default_selection(tables: &Tables, cat: &Catalog) -> PolarsResult<Vec<String>> {
+    let npv = npv_by_stream(tables)?;
+    Ok(charted(cat, &npv, None)
+        .into_iter()
+        .map(|m| m.id.clone())
+        .collect())
+}
+
+/// Every chart of a run: (path under charts/ without extension, chart); the charts of each
+/// municipality for those in `only`, else for at most [`MAX_CHARTED`] of them.
+pub fn figures(
+    tables: &Tables,
+    cat: &Catalog,
+    lang: Lang,
+    only: Option<&[String]>,
+) -> PolarsResult<Vec<(String, Chart)>> {
     let code = lang.code();
     let summary = series(&tables.summary, col::MUNICIPALITY)?;
-    let npv = {
-        let (v, m, s, st) = (
-            strs(&tables.npv, col::VARIANT)?,
-            strs(&tables.npv, col::MUNICIPALITY)?,
-            strs(&tables.npv, col::STREAM)?,
-            stats(&tables.npv, "", col::MEAN)?,
-        );
-        let mut h: HashMap<(String, String, String), Stat> = HashMap::new();
-        for i in 0..tables.npv.height() {
-            h.insert((v[i].clone(), m[i].clone(), s[i].clone()), st[i]);
-        }
-        h
-    };
+    let npv = npv_by_stream(tables)?;
     // shortfall: (variant, municipality) -> [(year, p, need)]
     let mut shortfall: HashMap<Key2, Vec<(i32, f64, f64)>> = HashMap::new();
     {
@@ -255,31 +301,7 @@ pub fn figures(tables: &Tables, cat: &Catalog, lang: Lang) -> PolarsResult<Vec<(
         }
     }
     let title = |key: Key, name: &str| format!("{} — {name}", super::labels::t(lang, key));
-    // A national run has hundreds of municipalities: charts are drawn for those with the most
-    // project money (median NPV in the baseline), at most MAX_CHARTED of them.
-    let charted: Vec<&super::catalog::Entry> = {
-        let mut all: Vec<(&super::catalog::Entry, f64)> = cat
-            .municipalities
-            .iter()
-            .map(|m| {
-                let v = npv
-                    .get(&(
-                        BASELINE.to_string(),
-                        m.id.clone(),
-                        stream::PROJECT_TOTAL.to_string(),
-                    ))
-                    .map_or(0.0, |s| s.q.p50());
-                (m, v)
-            })
-            .collect();
-        if all.len() > MAX_CHARTED {
-            all.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-            all.truncate(MAX_CHARTED);
-            // Back in scenario order.
-            all.sort_by_key(|(m, _)| cat.municipalities.iter().position(|x| x.id == m.id));
-        }
-        all.into_iter().map(|(m, _)| m).collect()
-    };
+    let charted = charted(cat, &npv, only);
     let of_all = if charted.len() < cat.municipalities.len() {
         format!(" ({}/{})", charted.len(), cat.municipalities.len())
     } else {

@@ -9,6 +9,7 @@ pub mod figures;
 pub mod kept;
 pub mod labels;
 pub mod schema;
+pub mod sheet;
 pub mod staging;
 pub mod summary;
 pub mod tables;
@@ -231,10 +232,11 @@ pub fn write_charts(
     lang: crate::lang::Lang,
     charts_dir: &Path,
 ) -> Result<Vec<String>, ReportError> {
-    let list = figures::figures(tables, catalog, lang).map_err(|source| ReportError::Table {
-        name: "charts".into(),
-        source,
-    })?;
+    let list =
+        figures::figures(tables, catalog, lang, None).map_err(|source| ReportError::Table {
+            name: "charts".into(),
+            source,
+        })?;
     let meta = charts::ChartMeta {
         lang,
         footer: labels::footer(

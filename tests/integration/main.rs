@@ -15,6 +15,7 @@ mod robust_out;
 mod safety;
 mod scenarios;
 mod sensitivity;
+mod sheets;
 mod statistics;
 
 use std::path::{Path, PathBuf};
