@@ -310,6 +310,17 @@ pub fn figures(
     let mut out = Vec::new();
     for v in &cat.variants {
         let vid = &v.id;
+        // A variant's charts say which variant they show, so that a slide of one cannot be
+        // taken for the baseline's.
+        let label = v.name_in(code).to_string();
+        let named = |s: String| {
+            if vid == BASELINE {
+                s
+            } else {
+                format!("{s} · {label}")
+            }
+        };
+        let title = |key: Key, name: &str| named(title(key, name));
         let vdir = vid.clone();
         let mut npv_items = Vec::new();
         let mut heat_rows = Vec::new();
@@ -425,7 +436,8 @@ pub fn figures(
                 out.push((
                     format!("{vdir}/versus-baseline-{}", m.id),
                     Chart::VariantDiff(VariantDiffChart {
-                        title: title(Key::TitleVariant, name),
+                        // Its subtitle names the variant.
+                        title: format!("{} — {name}", t(lang, Key::TitleVariant)),
                         variant_label: v.name_in(code).to_string(),
                         bands: yearly
                             .iter()
@@ -454,11 +466,11 @@ pub fn figures(
             out.push((
                 format!("{vdir}/npv-comparison"),
                 Chart::NpvComparison(NpvComparison {
-                    title: format!(
+                    title: named(format!(
                         "{} ({}%)",
                         t(lang, Key::TitlePresentValue),
                         cat.discount_rate * 100.0
-                    ),
+                    )),
                     items: npv_items,
                 }),
             ));
@@ -467,7 +479,7 @@ pub fn figures(
             out.push((
                 format!("{vdir}/shortfall-heatmap"),
                 Chart::Heatmap(ShortfallHeatmap {
-                    title: format!("{}{of_all}", t(lang, Key::TitleShortfall)),
+                    title: named(format!("{}{of_all}", t(lang, Key::TitleShortfall))),
                     rows: heat_rows,
                     years: heat_years,
                     values: heat_values,

@@ -76,6 +76,13 @@ fn a_run_draws_every_chart_kind_and_chart_redraws_them_identically() {
     let svg = String::from_utf8(first["baseline/project-money-kok-serek.svg"].clone()).unwrap();
     assert!(svg.contains("Кок-Серек"), "the Russian name of Kok-Serek");
     assert!(svg.contains("млн сом"));
+    // A variant's charts name the variant (a long title wraps: its first words suffice);
+    // the baseline's do not.
+    let variant = "Модель партнёрства";
+    let of = |name: &str| String::from_utf8(first[name].clone()).unwrap();
+    assert!(of("partnership/project-money-kok-serek.svg").contains(variant));
+    assert!(of("partnership/shortfall-heatmap.svg").contains(variant));
+    assert!(!svg.contains(variant));
 
     aimak_ok(&["chart", out.to_str().unwrap(), "--lang", "ru"]);
     let second = files(&out.join("charts"));

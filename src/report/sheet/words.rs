@@ -82,10 +82,11 @@ pub fn scale(lang: Lang, s: &SafeYear, budget: Option<f64>, population: Option<f
                 plain(format!(" всего бюджета {} года (медиана {b})", s.year)),
             ],
             Lang::Ky => vec![
-                plain("Бул "),
-                plain(format!("{}-жылдагы бүт бюджеттин (медиана {b}) ", s.year)),
+                plain(format!(
+                    "Бул {}-жылдагы бүт бюджеттеги (медиана {b}) үлүшү — ",
+                    s.year
+                )),
                 bold(share),
-                plain(" түзөт"),
             ],
         });
     }

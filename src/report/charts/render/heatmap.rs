@@ -29,10 +29,15 @@ pub(super) fn heatmap<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ShortfallHeatmap)
     };
     let col_w = f.w() / n_years as f64;
     // One format for every cell: "45%", else "45" (the key then says "%"), else nothing.
-    let cell_size = (row_h * 0.42).clamp(12.0, 24.0).min(col_w * 0.42);
-    let fits = |s: &str| c.text_width(s, cell_size, false) <= col_w - 8.0 && cell_size >= 13.0;
-    let with_pct = fits(&fmt_percent(lang, 1.0, 0));
-    let bare = !with_pct && fits("100");
+    let base = (row_h * 0.42).clamp(12.0, 24.0).min(col_w * 0.42);
+    let fits = |s: &str, size: f64| c.text_width(s, size, false) <= col_w - 8.0 && size >= 13.0;
+    // A slightly smaller figure rather than no per cent sign (Russian and Kyrgyz put a space
+    // before it, so "100 %" is wider).
+    let full = fmt_percent(lang, 1.0, 0);
+    let pct_size = c.fit_size(&full, col_w - 8.0, base, (base * 0.75).max(13.0), false);
+    let with_pct = fits(&full, pct_size);
+    let cell_size = if with_pct { pct_size } else { base };
+    let bare = !with_pct && fits("100", base);
 
     // Colour key: caption, then a 0–100% bar.
     let mut caption = t(lang, Key::ProbShortfall).to_string();

@@ -55,7 +55,8 @@ pub(super) fn tornado<DB: DrawingBackend>(c: &Canvas<DB>, ch: &TornadoChart) -> 
         c.line(&[(a, cy - h / 2.0), (a, cy + h / 2.0)], MEDIAN, 2.0)?;
         c.line(&[(b, cy - h / 2.0), (b, cy + h / 2.0)], MEDIAN, 2.0)?;
         c.text(
-            &fmt_percent(lang, *share, 0),
+            // A small share keeps a decimal: a row of "0%" would say nothing.
+            &fmt_percent(lang, *share, if *share < 0.01 { 1 } else { 0 }),
             b + 14.0,
             cy + value_size * 0.33,
             value_size,
