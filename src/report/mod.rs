@@ -36,6 +36,18 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// The footer of every chart and sheet of this run: version, scenario, seed, paths, date.
+    pub fn footer(&self, lang: crate::lang::Lang) -> String {
+        labels::footer(
+            lang,
+            &self.aimak_version,
+            &self.scenario,
+            self.seed,
+            self.paths,
+            &self.date,
+        )
+    }
+
     pub fn new(results: &Results, scenario_name: &str, sha256: &str) -> Provenance {
         Provenance {
             aimak_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -239,14 +251,7 @@ pub fn write_charts(
         })?;
     let meta = charts::ChartMeta {
         lang,
-        footer: labels::footer(
-            lang,
-            &prov.aimak_version,
-            &prov.scenario,
-            prov.seed,
-            prov.paths,
-            &prov.date,
-        ),
+        footer: prov.footer(lang),
     };
     std::fs::create_dir_all(charts_dir).map_err(io(charts_dir))?;
     figures::render_all(&list, &meta, charts_dir).map_err(|e| ReportError::Io {

@@ -210,13 +210,6 @@ fn data(
         about: tx.about,
         sources,
         provenance,
-        footer: super::labels::footer(
-            lang,
-            &prov.aimak_version,
-            &prov.scenario,
-            prov.seed,
-            prov.paths,
-            &prov.date,
-        ),
+        footer: prov.footer(lang),
     }
 }
