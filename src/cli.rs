@@ -3,6 +3,7 @@
 
 use aimak::lang::Lang;
 use aimak::pipeline::run::RunRequest;
+use aimak::pipeline::Basis;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -38,6 +39,10 @@ pub enum Command {
         /// Language of labels and titles.
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
+        /// Prices of the money shown: nominal (money of each year) or start-year (deflated
+        /// with the scenario's cpi driver, path by path).
+        #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
+        prices: PricesArg,
     },
     /// Write the council sheets of a finished run: one printable A4 PDF per municipality
     /// (what it can count on from the projects, the risk to its budget, what each variant
@@ -52,6 +57,10 @@ pub enum Command {
         /// Language of the sheets.
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
+        /// Prices of the money shown: nominal (money of each year) or start-year (deflated
+        /// with the scenario's cpi driver, path by path).
+        #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
+        prices: PricesArg,
     },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
@@ -112,9 +121,33 @@ pub struct RunArgs {
     /// `aimak report` would on the finished run.
     #[arg(long)]
     pub report: bool,
+    /// Prices of the money in charts and sheets: nominal (money of each year) or start-year
+    /// (deflated with the scenario's cpi driver, path by path). The tables hold both:
+    /// budget_line.parquet has a prices column, real.parquet the totals in start-year prices.
+    #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
+    pub prices: PricesArg,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Prices on the command line (`--prices nominal|start-year`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PricesArg {
+    /// Money of each year, as budgets are written.
+    #[default]
+    Nominal,
+    /// Money of the run's first year.
+    StartYear,
+}
+
+impl From<PricesArg> for Basis {
+    fn from(p: PricesArg) -> Basis {
+        match p {
+            PricesArg::Nominal => Basis::Nominal,
+            PricesArg::StartYear => Basis::StartYear,
+        }
+    }
 }
 
 /// A language on the command line (`--lang en|ru|ky`).
@@ -154,6 +187,7 @@ impl From<RunArgs> for RunRequest {
             sensitivity: a.sensitivity,
             keep_paths: a.keep_paths,
             report: a.report,
+            prices: a.prices.into(),
         }
     }
 }

@@ -48,7 +48,8 @@ fn main() -> ExitCode {
             dir,
             municipalities,
             lang,
-        } => pipeline::report::report(&dir, &municipalities, lang.into())
+            prices,
+        } => pipeline::report::report(&dir, &municipalities, lang.into(), prices.into())
             .map_err(Stop::from)
             .and_then(|(reports, written)| {
                 emit(&format!(
@@ -72,9 +73,11 @@ fn main() -> ExitCode {
                 }),
             }
         }
-        Command::Chart { dir, lang } => pipeline::chart::chart(&dir, lang.into())
-            .map_err(Stop::from)
-            .and_then(|charts| emit(&format!("charts redrawn in {}\n", charts.display()))),
+        Command::Chart { dir, lang, prices } => {
+            pipeline::chart::chart(&dir, lang.into(), prices.into())
+                .map_err(Stop::from)
+                .and_then(|charts| emit(&format!("charts redrawn in {}\n", charts.display())))
+        }
     };
     match result {
         Ok(()) | Err(Stop::ClosedPipe) => ExitCode::SUCCESS,

@@ -11,7 +11,17 @@ pub mod stream {
     pub const GRANT: &str = "grant";
     pub const PROJECT_TOTAL: &str = "project_total";
     pub const BUDGET_TOTAL: &str = "budget_total";
+    /// The prefix of a stream in start-year prices (deflated by the path's cpi index).
+    pub const REAL_PREFIX: &str = "real:";
+    pub const REAL_PROJECT_TOTAL: &str = "real:project_total";
+    pub const REAL_BUDGET_TOTAL: &str = "real:budget_total";
 }
+
+/// A variant's gain is material in a path when it exceeds this fraction of what the baseline
+/// gives in that path (a year's gain: of the baseline's average year; a total or NPV: of the
+/// baseline's own): 5%, about what a municipal budget moves by from one year to the next
+/// anyway, so a council would not change a decision for less (docs/choices.md).
+pub const MATERIAL_GAIN: f64 = 0.05;
 
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -56,10 +66,13 @@ impl Results {
                 .iter()
                 .fold(worst, |w, (_, x)| w.max(x.rank_error));
             for c in v.compare.iter().flatten() {
-                worst = c
-                    .streams
-                    .iter()
-                    .fold(worst, |w, s| stream(w, &s.years, &s.npv));
+                for s in &c.streams {
+                    worst = s
+                        .years
+                        .iter()
+                        .chain([&s.npv, &s.total])
+                        .fold(worst, |w, x| w.max(x.summary.rank_error));
+                }
             }
         }
         worst
@@ -89,13 +102,22 @@ pub struct CompareMuni {
 #[derive(Debug, Clone)]
 pub struct CompareStream {
     pub name: String,
-    /// One summary per calendar year that both the variant and the baseline simulate
+    /// One per calendar year that both the variant and the baseline simulate
     /// ([`common_years`]).
-    pub years: Vec<Summary>,
-    /// Per year: P(variant > baseline).
-    pub p_better: Vec<f64>,
-    pub npv: Summary,
-    pub npv_p_better: f64,
+    pub years: Vec<Whole>,
+    /// The NPV of each over its own horizon.
+    pub npv: Whole,
+    /// The sum over the years both simulate, undiscounted.
+    pub total: Whole,
+}
+
+/// The paired difference `variant - baseline` of one quantity: its statistics, P(variant >
+/// baseline), and the probability that the gain is material ([`MATERIAL_GAIN`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Whole {
+    pub summary: Summary,
+    pub p_better: f64,
+    pub p_material: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +127,14 @@ pub struct StreamResults {
     pub years: Vec<Summary>,
     /// Summary of the per-path NPV (municipal streams only; NaN elsewhere).
     pub npv: Summary,
+}
+
+impl StreamResults {
+    /// Whether the stream is in start-year prices (`real:`); the nominal tables leave these to
+    /// `real.parquet`.
+    pub fn is_real(&self) -> bool {
+        self.name.starts_with(stream::REAL_PREFIX)
+    }
 }
 
 #[derive(Debug, Clone)]

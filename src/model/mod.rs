@@ -37,6 +37,11 @@ pub const BASELINE: &str = "baseline";
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
+    /// The scenario's name in other languages (`scenario.names`).
+    pub names: Names,
+    /// Districts' and oblasts' names in other languages (`[place_names]`), by the name the
+    /// scenario gives them.
+    pub place_names: std::collections::BTreeMap<String, Names>,
     pub description: Option<String>,
     pub start_year: i32,
     /// Number of simulated years `T`.
@@ -46,6 +51,12 @@ pub struct Model {
     pub fx: Option<usize>,
     /// Inflation driver used by `indexed` amounts.
     pub cpi: Option<usize>,
+    /// Whether a run also reports the municipalities' totals in start-year prices (deflated by
+    /// the cpi driver, path by path). They cost about a fifth more time at national scale, so
+    /// they are on by default for scenarios of at most [`REAL_PRICES_UP_TO`] municipalities,
+    /// which all get charts and council sheets, and otherwise on request
+    /// ([`Scenario::with_real_prices`], `--prices start-year`).
+    pub real_prices: bool,
     pub discount_rate: f64,
     pub drivers: Vec<Driver>,
     pub correlation: Correlation,
@@ -56,6 +67,9 @@ pub struct Model {
     /// Distinct oblast names of the municipalities, sorted: the `oblast:<name>` budget levels.
     pub oblasts: Vec<String>,
 }
+
+/// Scenarios of at most this many municipalities report start-year prices by default.
+pub const REAL_PRICES_UP_TO: usize = 40;
 
 impl Model {
     pub fn year(&self, t: usize) -> i32 {
@@ -112,6 +126,25 @@ impl Default for RunDefaults {
 
 impl Scenario {
     /// Baseline first, then the variants in file order.
+    /// Whether the run reports amounts in start-year prices: it can, with a cpi driver, and
+    /// is asked to or small enough (see [`Model::real_prices`]).
+    pub fn real_prices(&self) -> bool {
+        self.baseline.real_prices
+    }
+
+    /// Asks every variant for amounts in start-year prices; false when the scenario has no
+    /// cpi driver to deflate with.
+    pub fn with_real_prices(&mut self) -> bool {
+        let possible = self.models().all(|(_, m)| m.cpi.is_some());
+        if possible {
+            self.baseline.real_prices = true;
+            for v in &mut self.variants {
+                v.model.real_prices = true;
+            }
+        }
+        possible
+    }
+
     pub fn models(&self) -> impl Iterator<Item = (&str, &Model)> {
         std::iter::once((BASELINE, &self.baseline))
             .chain(self.variants.iter().map(|v| (v.name.as_str(), &v.model)))

@@ -75,5 +75,7 @@ pub struct Fund {
     /// Member municipalities (indices), in municipality order; never empty.
     pub members: Vec<usize>,
     pub name: Option<String>,
+    /// The name in other languages (`names`).
+    pub names: Names,
     pub notes: Notes,
 }

@@ -1,6 +1,6 @@
 //! Projects: mines, plants and what they produce (docs/model.md section 4).
 
-use super::Notes;
+use super::{Names, Notes};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProjectKind {
@@ -77,6 +77,10 @@ pub struct Risk {
 pub struct Project {
     pub id: String,
     pub name: String,
+    /// The name in other languages (`names`), for charts and sheets.
+    pub names: Names,
+    /// The unit of output (`unit`, e.g. "oz"), for the axis of its charts.
+    pub unit: Option<String>,
     pub kind: ProjectKind,
     pub tags: Vec<String>,
     pub hosts: Vec<Host>,

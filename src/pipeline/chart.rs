@@ -2,13 +2,14 @@
 
 use super::Failure;
 use crate::lang::Lang;
-use crate::report::{figures::Tables, Manifest, Staging};
+use crate::report::{charts::Basis, figures::Tables, Manifest, Staging};
 use std::path::{Path, PathBuf};
 
 /// Redraws the charts of a finished run from its tables, replacing its charts/ folder whole.
-pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
+pub fn chart(dir: &Path, lang: Lang, basis: Basis) -> Result<PathBuf, Failure> {
     let mut manifest = finished_run(dir)?;
     let tables = Tables::read(dir).map_err(Failure::input)?;
+    check_prices(dir, &tables, basis)?;
     // Draw into a staging folder beside charts/, then swap it in whole.
     let staging = Staging::part(dir, "charts")?;
     let files = crate::report::write_charts(
@@ -16,6 +17,7 @@ pub fn chart(dir: &Path, lang: Lang) -> Result<PathBuf, Failure> {
         &manifest.catalog,
         &manifest.provenance,
         lang,
+        basis,
         staging.dir(),
     )
     .map_err(Failure::runtime)?;
@@ -60,4 +62,15 @@ pub(super) fn finished_run(dir: &Path) -> Result<Manifest, Failure> {
         )));
     }
     Ok(manifest)
+}
+
+/// Start-year prices need a run that has them (its scenario has a cpi driver).
+pub(super) fn check_prices(dir: &Path, tables: &Tables, basis: Basis) -> Result<(), Failure> {
+    if basis == Basis::StartYear && !tables.has_real() {
+        return Err(Failure::Input(format!(
+            "the run in {} has no amounts in start-year prices: its scenario has no cpi driver (scenario.cpi), or more than 40 municipalities and the run was not asked for them; run it again with --prices start-year, or use --prices nominal\n",
+            dir.display()
+        )));
+    }
+    Ok(())
 }

@@ -16,6 +16,9 @@ use crate::report::ReportError;
 /// once, first.
 pub use crate::report::staging::cleanup_on_signals;
 
+/// The prices charts and sheets show (`--prices`).
+pub use crate::report::charts::Basis;
+
 /// Why a command failed: bad input or usage (exit 1), or a runtime or I/O failure (exit 2).
 #[derive(Debug)]
 pub enum Failure {

@@ -3,7 +3,7 @@
 
 use super::Failure;
 use crate::lang::Lang;
-use crate::report::{figures::Tables, sheet, FileEntry, Manifest, Staging};
+use crate::report::{charts::Basis, figures::Tables, sheet, FileEntry, Manifest, Staging};
 use std::path::{Path, PathBuf};
 
 /// Writes the sheets of `municipalities` (the run's charted municipalities when empty) in
@@ -12,6 +12,7 @@ pub fn report(
     dir: &Path,
     municipalities: &[String],
     lang: Lang,
+    basis: Basis,
 ) -> Result<(PathBuf, Vec<String>), Failure> {
     let mut manifest = super::chart::finished_run(dir)?;
     let unknown: Vec<&str> = municipalities
@@ -45,6 +46,7 @@ pub fn report(
         )));
     }
     let tables = Tables::read(dir).map_err(Failure::input)?;
+    super::chart::check_prices(dir, &tables, basis)?;
     let reports = dir.join("reports");
     let staging = Staging::part(dir, "reports")?;
     let written = sheet::write_sheets(
@@ -52,6 +54,7 @@ pub fn report(
         &manifest.catalog,
         &manifest.provenance,
         lang,
+        basis,
         municipalities,
         staging.dir(),
     )

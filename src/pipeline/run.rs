@@ -9,7 +9,7 @@ use super::Failure;
 use crate::lang::Lang;
 use crate::model::Scenario;
 use crate::model::BASELINE;
-use crate::report::{self, kept, Manifest, Provenance, Staging};
+use crate::report::{self, charts::Basis, kept, Manifest, Provenance, Staging};
 use crate::results::KeptBlock;
 use crate::sim::{self, Settings};
 use std::path::{Path, PathBuf};
@@ -30,6 +30,8 @@ pub struct RunRequest {
     pub keep_paths: bool,
     /// Also write the council sheets into reports/.
     pub report: bool,
+    /// The prices of the charts and sheets (the tables carry both).
+    pub prices: Basis,
 }
 
 /// A run with every setting checked and every default resolved.
@@ -46,6 +48,7 @@ pub struct RunJob {
     sensitivity: bool,
     keep_paths: bool,
     report: bool,
+    prices: Basis,
 }
 
 /// What a finished run reports besides its folder.
@@ -59,7 +62,7 @@ pub struct RunOutcome {
 
 impl RunJob {
     pub fn new(req: RunRequest) -> Result<RunJob, Failure> {
-        let scenario = match &req.scenario {
+        let mut scenario = match &req.scenario {
             Some(p) => crate::scenario::load_file(p),
             None => crate::scenario::load_builtin(),
         }
@@ -83,6 +86,11 @@ impl RunJob {
             }
         }
         sim::check_paths(paths).map_err(Failure::input)?;
+        if req.prices == Basis::StartYear && !scenario.with_real_prices() {
+            return Err(Failure::input(
+                "--prices start-year needs a cpi driver (scenario.cpi) to deflate with; this scenario has none, so its money is nominal only",
+            ));
+        }
         let threads = match req.threads {
             Some(0) => return Err(Failure::input("--threads must be at least 1")),
             Some(n) => n,
@@ -114,6 +122,7 @@ impl RunJob {
             sensitivity: req.sensitivity,
             keep_paths: req.keep_paths,
             report: req.report,
+            prices: req.prices,
         })
     }
 
@@ -192,6 +201,7 @@ impl RunJob {
             &catalog,
             &prov,
             self.lang,
+            self.prices,
             &staging.dir().join("charts"),
         )?;
         let mut entries: Vec<report::FileEntry> = files
@@ -207,9 +217,16 @@ impl RunJob {
             let dir = staging.dir().join("reports");
             std::fs::create_dir_all(&dir)
                 .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", dir.display())))?;
-            let sheets =
-                report::sheet::write_sheets(&tables, &catalog, &prov, self.lang, &[], &dir)
-                    .map_err(Failure::runtime)?;
+            let sheets = report::sheet::write_sheets(
+                &tables,
+                &catalog,
+                &prov,
+                self.lang,
+                self.prices,
+                &[],
+                &dir,
+            )
+            .map_err(Failure::runtime)?;
             entries.extend(sheets.into_iter().map(|n| report::FileEntry {
                 name: format!("reports/{n}"),
                 rows: 0,

@@ -42,11 +42,46 @@ pub enum ChartError {
     Draw(String),
 }
 
+/// Which prices an amount of money is in; every money axis says it (docs/choices.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prices {
+    /// Money of each year, as budgets are written.
+    Nominal,
+    /// Money of the given first year of the run: each path's amount divided by its cpi index.
+    StartYear(i32),
+}
+
+/// The prices asked for on the command line (`--prices nominal|start-year`), before the run's
+/// first year is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Basis {
+    #[default]
+    Nominal,
+    StartYear,
+}
+
+impl Basis {
+    /// These prices for a run whose first year is `start_year`.
+    pub fn prices(self, start_year: i32) -> Prices {
+        match self {
+            Basis::Nominal => Prices::Nominal,
+            Basis::StartYear => Prices::StartYear(start_year),
+        }
+    }
+}
+
+impl Prices {
+    /// The unit of a money axis: "M KGS, nominal", "млн сом, в ценах 2026 г.".
+    pub fn money(self, lang: Lang) -> String {
+        super::labels::money(lang, self)
+    }
+}
+
 /// What the values of a fan chart are.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MoneyUnit {
     /// Som; shown in millions with the localized unit ("M KGS", "млн сом").
-    Som,
+    Som(Prices),
     /// A physical quantity shown as is, with this unit label (e.g. "oz", "t").
     Physical(String),
 }
@@ -81,6 +116,7 @@ pub struct FanChart {
 #[derive(Debug, Clone)]
 pub struct BudgetChart {
     pub title: String,
+    pub prices: Prices,
     /// Total budget revenue.
     pub bands: Vec<Band>,
     /// Spending need by year, som.
@@ -101,6 +137,7 @@ pub struct Layer {
 #[derive(Debug, Clone)]
 pub struct CompositionChart {
     pub title: String,
+    pub prices: Prices,
     pub years: Vec<i32>,
     pub layers: Vec<Layer>,
 }
@@ -116,6 +153,10 @@ pub struct NpvItem {
 #[derive(Debug, Clone)]
 pub struct NpvComparison {
     pub title: String,
+    pub prices: Prices,
+    /// What the amounts are: `Key::PresentValue`, or `Key::TotalGain` for a variant's
+    /// paired gain summed over the horizon.
+    pub what: super::labels::Key,
     pub items: Vec<NpvItem>,
 }
 
@@ -132,11 +173,13 @@ pub struct ShortfallHeatmap {
 #[derive(Debug, Clone)]
 pub struct VariantDiffChart {
     pub title: String,
+    pub prices: Prices,
     pub variant_label: String,
     /// Bands of the paired difference variant − baseline, som; may be negative.
     pub bands: Vec<Band>,
-    /// Probability (0..1) that the variant gives more than the baseline, by year.
-    pub p_better: Vec<(i32, f64)>,
+    /// Probability (0..1) that the variant's gain is material, by year (`compare.parquet`'s
+    /// `p_material`: more than 5% of the baseline's average year in the same future).
+    pub p_material: Vec<(i32, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +197,7 @@ pub struct ProjectStatesChart {
 #[derive(Debug, Clone)]
 pub struct BudgetLineChart {
     pub title: String,
+    pub prices: Prices,
     pub years: Vec<i32>,
     pub median: Vec<f64>,
     pub safe_75: Vec<f64>,
@@ -191,6 +235,30 @@ pub enum Chart {
     BudgetLine(BudgetLineChart),
     Tornado(TornadoChart),
     Attribution(AttributionChart),
+}
+
+impl Chart {
+    /// The title of a chart whose every value is zero in every simulated future (a place that
+    /// receives nothing, a variant that changes nothing): it is drawn as a notice that says
+    /// so, not as a flat line on an invented axis.
+    pub fn empty_title(&self) -> Option<&str> {
+        let zero = |bands: &[Band]| {
+            bands.iter().all(|b| {
+                [b.mean, b.p05, b.p25, b.p50, b.p75, b.p95]
+                    .iter()
+                    .all(|v| *v == 0.0)
+            })
+        };
+        let zeros = |v: &[f64]| v.iter().all(|x| *x == 0.0);
+        match self {
+            Chart::Fan(f) | Chart::ProjectOutput(f) if zero(&f.bands) => Some(&f.title),
+            Chart::VariantDiff(d) if zero(&d.bands) => Some(&d.title),
+            Chart::BudgetLine(b) if zeros(&b.median) && zeros(&b.safe_75) && zeros(&b.safe_90) => {
+                Some(&b.title)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Renders `chart` as a 1600x900 PNG.
@@ -583,7 +651,7 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
         }
         Chart::VariantDiff(c) => {
             check_bands(&c.title, &c.bands)?;
-            check_pairs(&c.title, "P(variant better)", &c.p_better, true)
+            check_pairs(&c.title, "P(material gain)", &c.p_material, true)
         }
         Chart::Composition(c) => {
             check_years(&c.title, &c.years)?;

@@ -4,7 +4,7 @@
 use super::catalog::{Catalog, Entry};
 use super::charts::*;
 use super::labels::{t, Key};
-use super::schema::{col, table};
+use super::schema::{col, measure, prices, table};
 use crate::lang::Lang;
 use crate::model::BASELINE;
 use crate::results::stream;
@@ -21,6 +21,9 @@ pub struct Tables {
     pub projects: DataFrame,
     pub compare: DataFrame,
     pub budget_line: DataFrame,
+    /// `project_total` and `budget_total` in start-year prices; `None` in the folder of a
+    /// run whose scenario has no cpi driver.
+    pub real: Option<DataFrame>,
     /// With `--sensitivity` only.
     pub sensitivity: Option<DataFrame>,
 }
@@ -39,6 +42,9 @@ impl Tables {
                 )
             })
         };
+        let optional = |f: &str| -> PolarsResult<Option<DataFrame>> {
+            dir.join(f).exists().then(|| read(f)).transpose()
+        };
         Ok(Tables {
             summary: read(table::SUMMARY)?,
             npv: read(table::NPV)?,
@@ -46,11 +52,8 @@ impl Tables {
             projects: read(table::PROJECTS)?,
             compare: read(table::COMPARE)?,
             budget_line: read(table::BUDGET_LINE)?,
-            sensitivity: if dir.join(table::SENSITIVITY).exists() {
-                Some(read(table::SENSITIVITY)?)
-            } else {
-                None
-            },
+            real: optional(table::REAL)?.filter(|d| d.height() > 0),
+            sensitivity: optional(table::SENSITIVITY)?,
         })
     }
 
@@ -70,6 +73,7 @@ impl Tables {
             projects: get(table::PROJECTS),
             compare: get(table::COMPARE),
             budget_line: get(table::BUDGET_LINE),
+            real: Some(get(table::REAL)).filter(|d| d.height() > 0),
             sensitivity: frames
                 .iter()
                 .find(|(n, _)| *n == table::SENSITIVITY)
@@ -215,16 +219,48 @@ pub fn default_selection(tables: &Tables, cat: &Catalog) -> PolarsResult<Vec<Str
         .collect())
 }
 
+impl Tables {
+    /// Whether the run has amounts in start-year prices (its scenario has a cpi driver).
+    pub fn has_real(&self) -> bool {
+        self.real.is_some()
+    }
+}
+
 /// Every chart of a run: (path under charts/ without extension, chart); the charts of each
-/// municipality for those in `only`, else for at most [`MAX_CHARTED`] of them.
+/// municipality for those in `only`, else for at most [`MAX_CHARTED`] of them. With
+/// `Prices::StartYear` (and a run that has them, see [`Tables::has_real`]) the charts of
+/// project money and of the variants' gains are in start-year prices; the budget, its
+/// composition and present values stay nominal, and every money axis says which.
 pub fn figures(
     tables: &Tables,
     cat: &Catalog,
     lang: Lang,
     only: Option<&[String]>,
+    prices: Prices,
 ) -> PolarsResult<Vec<(String, Chart)>> {
     let code = lang.code();
+    let prices = if tables.has_real() {
+        prices
+    } else {
+        Prices::Nominal
+    };
+    let real = prices != Prices::Nominal;
     let summary = series(&tables.summary, col::MUNICIPALITY)?;
+    // Project money in the prices asked for.
+    let money = match (&tables.real, real) {
+        (Some(r), true) => series(r, col::MUNICIPALITY)?,
+        _ => summary.clone(),
+    };
+    let gain_stream = if real {
+        stream::REAL_PROJECT_TOTAL
+    } else {
+        stream::PROJECT_TOTAL
+    };
+    let line_prices = if real {
+        prices::START_YEAR
+    } else {
+        prices::NOMINAL
+    };
     let npv = npv_by_stream(tables)?;
     // shortfall: (variant, municipality) -> [(year, p, need)]
     let mut shortfall: HashMap<Key2, Vec<(i32, f64, f64)>> = HashMap::new();
@@ -245,17 +281,32 @@ pub fn figures(
         }
     }
     let compare = series(&tables.compare, col::MUNICIPALITY)?;
-    let better: HashMap<(String, String, String, Option<i32>), f64> = {
+    let material: HashMap<(String, String, String, Option<i32>), f64> = {
         let c = &tables.compare;
         let (v, m, s, y, b) = (
             strs(c, col::VARIANT)?,
             strs(c, col::MUNICIPALITY)?,
             strs(c, col::STREAM)?,
             years(c)?,
-            f64s(c, col::P_BETTER)?,
+            f64s(c, col::P_MATERIAL)?,
         );
         (0..c.height())
             .map(|i| ((v[i].clone(), m[i].clone(), s[i].clone(), y[i]), b[i]))
+            .collect()
+    };
+    // Each variant's paired gain of project money summed over the horizon, by municipality.
+    let totals: HashMap<Key2, Stat> = {
+        let c = &tables.compare;
+        let (v, m, s, what) = (
+            strs(c, col::VARIANT)?,
+            strs(c, col::MUNICIPALITY)?,
+            strs(c, col::STREAM)?,
+            strs(c, col::MEASURE)?,
+        );
+        let st = stats(c, "", col::MEAN)?;
+        (0..c.height())
+            .filter(|i| what[*i] == measure::TOTAL && s[*i] == gain_stream)
+            .map(|i| ((v[i].clone(), m[i].clone()), st[i]))
             .collect()
     };
     let projects = {
@@ -291,7 +342,8 @@ pub fn figures(
             f64s(b, col::SAFE_75)?,
             f64s(b, col::SAFE_90)?,
         );
-        for i in 0..b.height() {
+        let basis = strs(b, col::PRICES)?;
+        for i in (0..b.height()).filter(|i| basis[*i] == line_prices) {
             line.entry((v[i].clone(), m[i].clone())).or_default().push([
                 y[i].unwrap_or_default() as f64,
                 md[i],
@@ -323,13 +375,15 @@ pub fn figures(
         let title = |key: Key, name: &str| named(title(key, name));
         let vdir = vid.clone();
         let mut npv_items = Vec::new();
+        let mut gain_items = Vec::new();
         let mut heat_rows = Vec::new();
         let mut heat_values = Vec::new();
         let mut heat_years = Vec::new();
         for m in &charted {
             let name = m.name_in(code);
             let get = |stream: &str| summary.get(&(vid.clone(), m.id.clone(), stream.to_string()));
-            if let Some(rows) = get(stream::PROJECT_TOTAL) {
+            let key = (vid.clone(), m.id.clone(), stream::PROJECT_TOTAL.to_string());
+            if let Some(rows) = money.get(&key) {
                 let bands = rows
                     .iter()
                     .map(|(y, s)| s.band(y.unwrap_or_default()))
@@ -338,7 +392,7 @@ pub fn figures(
                     format!("{vdir}/project-money-{}", m.id),
                     Chart::Fan(FanChart {
                         title: title(Key::TitleRevenue, name),
-                        unit: MoneyUnit::Som,
+                        unit: MoneyUnit::Som(prices),
                         bands,
                     }),
                 ));
@@ -349,6 +403,7 @@ pub fn figures(
                     format!("{vdir}/budget-line-{}", m.id),
                     Chart::BudgetLine(BudgetLineChart {
                         title: title(Key::TitleBudgetLine, name),
+                        prices,
                         years: rows.iter().map(|r| r[0] as i32).collect(),
                         median: col(1),
                         safe_75: col(2),
@@ -364,6 +419,7 @@ pub fn figures(
                     format!("{vdir}/budget-{}", m.id),
                     Chart::Budget(BudgetChart {
                         title: title(Key::TitleBudget, name),
+                        prices: Prices::Nominal,
                         bands: rows
                             .iter()
                             .map(|(y, s)| s.band(y.unwrap_or_default()))
@@ -413,6 +469,7 @@ pub fn figures(
                     format!("{vdir}/composition-{}", m.id),
                     Chart::Composition(CompositionChart {
                         title: title(Key::TitleComposition, name),
+                        prices: Prices::Nominal,
                         years: years_c,
                         layers,
                     }),
@@ -426,9 +483,17 @@ pub fn figures(
                     p90: n.q.p90(),
                 });
             }
+            if let Some(g) = totals.get(&(vid.clone(), m.id.clone())) {
+                gain_items.push(NpvItem {
+                    name: name.to_string(),
+                    p10: g.q.p10(),
+                    p50: g.q.p50(),
+                    p90: g.q.p90(),
+                });
+            }
             // None for the baseline, or a variant whose horizon does not overlap the baseline's.
             let yearly: Vec<&(Option<i32>, Stat)> = compare
-                .get(&(vid.clone(), m.id.clone(), stream::PROJECT_TOTAL.into()))
+                .get(&(vid.clone(), m.id.clone(), gain_stream.into()))
                 .map_or(vec![], |rows| {
                     rows.iter().filter(|(y, _)| y.is_some()).collect()
                 });
@@ -438,21 +503,17 @@ pub fn figures(
                     Chart::VariantDiff(VariantDiffChart {
                         // Its subtitle names the variant.
                         title: format!("{} — {name}", t(lang, Key::TitleVariant)),
+                        prices,
                         variant_label: v.name_in(code).to_string(),
                         bands: yearly
                             .iter()
                             .map(|(y, s)| s.band(y.unwrap_or_default()))
                             .collect(),
-                        p_better: yearly
+                        p_material: yearly
                             .iter()
                             .map(|(y, _)| {
-                                let p = better
-                                    .get(&(
-                                        vid.clone(),
-                                        m.id.clone(),
-                                        stream::PROJECT_TOTAL.into(),
-                                        *y,
-                                    ))
+                                let p = material
+                                    .get(&(vid.clone(), m.id.clone(), gain_stream.into(), *y))
                                     .copied()
                                     .unwrap_or(0.0);
                                 (y.unwrap_or_default(), p)
@@ -466,12 +527,25 @@ pub fn figures(
             out.push((
                 format!("{vdir}/npv-comparison"),
                 Chart::NpvComparison(NpvComparison {
+                    prices: Prices::Nominal,
+                    what: Key::PresentValue,
                     title: named(format!(
                         "{} ({}%)",
                         t(lang, Key::TitlePresentValue),
                         cat.discount_rate * 100.0
                     )),
                     items: npv_items,
+                }),
+            ));
+        }
+        if !gain_items.is_empty() {
+            out.push((
+                format!("{vdir}/total-gain"),
+                Chart::NpvComparison(NpvComparison {
+                    prices,
+                    what: Key::TotalGain,
+                    title: named(format!("{}{of_all}", t(lang, Key::TitleTotalGain))),
+                    items: gain_items,
                 }),
             ));
         }
@@ -507,7 +581,12 @@ pub fn figures(
                 format!("{vdir}/project-output-{}", p.id),
                 Chart::ProjectOutput(FanChart {
                     title: title(Key::TitleProjectOutput, p.name_in(code)),
-                    unit: MoneyUnit::Physical(String::new()),
+                    unit: MoneyUnit::Physical(
+                        p.unit
+                            .as_deref()
+                            .map(|u| super::labels::output_unit(lang, u))
+                            .unwrap_or_default(),
+                    ),
                     bands: rows.iter().map(|r| r.1.band(r.0)).collect(),
                 }),
             ));
@@ -635,8 +714,13 @@ fn stream_label(cat: &Catalog, stream: &str, lang: Lang) -> String {
         } else {
             Key::DistrictFund
         };
-        let name = f.name.clone().unwrap_or_else(|| t(lang, level).to_string());
-        return format!("{name} ({})", f.area);
+        let name = f
+            .names
+            .get(code)
+            .or(f.name.as_ref())
+            .cloned()
+            .unwrap_or_else(|| t(lang, level).to_string());
+        return format!("{name} ({})", cat.place_in(&f.area, code));
     }
     find(&cat.instruments, stream).unwrap_or_else(|| stream.to_string())
 }

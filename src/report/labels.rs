@@ -35,8 +35,9 @@ pub enum Key {
     // Variants.
     Variant,
     DiffVariantBaseline,
-    PVariantBetterLong,
+    PMaterialGain,
     NoDifference,
+    AllZero,
     // Project states.
     Planned,
     Producing,
@@ -68,6 +69,8 @@ pub enum Key {
     TitleBudget,
     TitleComposition,
     TitlePresentValue,
+    TitleTotalGain,
+    TotalGain,
     TitleShortfall,
     TitleVariant,
     TitleProjectStates,
@@ -77,7 +80,7 @@ pub enum Key {
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 50] = [
+    pub const ALL: [Key; 53] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -97,8 +100,9 @@ impl Key {
         Key::PresentValue,
         Key::Variant,
         Key::DiffVariantBaseline,
-        Key::PVariantBetterLong,
+        Key::PMaterialGain,
         Key::NoDifference,
+        Key::AllZero,
         Key::Planned,
         Key::Producing,
         Key::Suspended,
@@ -124,11 +128,46 @@ impl Key {
         Key::TitleBudget,
         Key::TitleComposition,
         Key::TitlePresentValue,
+        Key::TitleTotalGain,
+        Key::TotalGain,
         Key::TitleShortfall,
         Key::TitleVariant,
         Key::TitleProjectStates,
         Key::TitleProjectOutput,
     ];
+}
+
+/// A project's unit of output (`unit`) as written in `lang`: the common ones are translated
+/// ("oz" is "унц." in Russian), any other is shown as the scenario gives it.
+pub fn output_unit(lang: Lang, unit: &str) -> String {
+    let [ru, ky] = match unit {
+        "oz" => ["унц.", "унция"],
+        "t" => ["т", "т"],
+        "kg" => ["кг", "кг"],
+        "l" => ["л", "л"],
+        "m3" => ["м³", "м³"],
+        "kWh" => ["кВт·ч", "кВт·с"],
+        _ => return unit.to_string(),
+    };
+    match lang {
+        Lang::En => unit.to_string(),
+        Lang::Ru => ru.to_string(),
+        Lang::Ky => ky.to_string(),
+    }
+}
+
+/// The unit of a money axis in `lang`, with the prices it is in.
+pub fn money(lang: Lang, prices: crate::report::charts::Prices) -> String {
+    use crate::report::charts::Prices;
+    let unit = t(lang, Key::MillionSom);
+    match (prices, lang) {
+        (Prices::Nominal, Lang::En) => format!("{unit}, nominal"),
+        (Prices::Nominal, Lang::Ru) => format!("{unit}, номинал"),
+        (Prices::Nominal, Lang::Ky) => format!("{unit}, номиналдык"),
+        (Prices::StartYear(y), Lang::En) => format!("{unit}, {y} prices"),
+        (Prices::StartYear(y), Lang::Ru) => format!("{unit}, в ценах {y} г."),
+        (Prices::StartYear(y), Lang::Ky) => format!("{unit}, {y}-ж. баасында"),
+    }
 }
 
 /// The text of `key` in `lang`.
@@ -144,6 +183,11 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
 fn texts(key: Key) -> [&'static str; 3] {
     match key {
         Key::MillionSom => ["M KGS", "млн сом", "млн сом"],
+        Key::AllZero => [
+            "Zero in every simulated future: there is nothing to draw.",
+            "Ноль во всех смоделированных вариантах будущего: показывать нечего.",
+            "Бардык моделделген келечектерде нөл: көрсөтө турган эч нерсе жок.",
+        ],
         Key::Probability => ["probability", "вероятность", "ыктымалдык"],
         Key::MeanPerYear => ["mean per year", "в среднем за год", "жылына орточо"],
         Key::Median => ["median", "медиана", "медиана"],
@@ -184,16 +228,21 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Жамаат (бюджеттен тышкары)",
         ],
         Key::PresentValue => ["present value", "приведённая стоимость", "келтирилген нарк"],
+        Key::TotalGain => [
+            "total gain against the baseline",
+            "суммарный прирост по сравнению с базовым сценарием",
+            "базалык сценарийге салыштырмалуу жалпы өсүш",
+        ],
         Key::Variant => ["variant", "вариант", "вариант"],
         Key::DiffVariantBaseline => [
             "difference variant − baseline",
             "разница: вариант − базовый",
             "айырма: вариант − базалык",
         ],
-        Key::PVariantBetterLong => [
-            "probability that the variant is better",
-            "вероятность, что вариант лучше",
-            "вариант жакшыраак болушунун ыктымалдыгы",
+        Key::PMaterialGain => [
+            "probability that the gain is more than 5% of an average year",
+            "вероятность, что прирост больше 5 % от среднего года",
+            "өсүштүн орточо жылдын 5 %нан ашуу ыктымалдыгы",
         ],
         Key::NoDifference => ["no difference", "нет разницы", "айырма жок"],
         Key::Planned => ["planned", "планируется", "пландалган"],
@@ -284,6 +333,11 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Present value of revenue by municipality",
             "Приведённая стоимость доходов по айыльным аймакам",
             "Айыл аймактар боюнча кирешелердин келтирилген наркы",
+        ],
+        Key::TitleTotalGain => [
+            "Total gain over the horizon by municipality",
+            "Суммарный прирост за весь период по айыльным аймакам",
+            "Айыл аймактар боюнча бүт мезгилдеги жалпы өсүш",
         ],
         Key::TitleShortfall => [
             "Probability of a budget shortfall",

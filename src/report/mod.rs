@@ -36,12 +36,17 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// The footer of every chart and sheet of this run: version, scenario, seed, paths, date.
-    pub fn footer(&self, lang: crate::lang::Lang) -> String {
+    /// The footer of every chart and sheet of this run: version, scenario (by its name in
+    /// `lang` where the catalog has one), seed, paths, date.
+    pub fn footer(&self, lang: crate::lang::Lang, cat: &catalog::Catalog) -> String {
+        let name = cat
+            .scenario_names
+            .get(lang.code())
+            .unwrap_or(&self.scenario);
         labels::footer(
             lang,
             &self.aimak_version,
-            &self.scenario,
+            name,
             self.seed,
             self.paths,
             &self.date,
@@ -242,16 +247,19 @@ pub fn write_charts(
     catalog: &catalog::Catalog,
     prov: &Provenance,
     lang: crate::lang::Lang,
+    basis: charts::Basis,
     charts_dir: &Path,
 ) -> Result<Vec<String>, ReportError> {
-    let list =
-        figures::figures(tables, catalog, lang, None).map_err(|source| ReportError::Table {
+    let prices = basis.prices(catalog.start_year);
+    let list = figures::figures(tables, catalog, lang, None, prices).map_err(|source| {
+        ReportError::Table {
             name: "charts".into(),
             source,
-        })?;
+        }
+    })?;
     let meta = charts::ChartMeta {
         lang,
-        footer: prov.footer(lang),
+        footer: prov.footer(lang, catalog),
     };
     std::fs::create_dir_all(charts_dir).map_err(io(charts_dir))?;
     figures::render_all(&list, &meta, charts_dir).map_err(|e| ReportError::Io {

@@ -12,6 +12,8 @@ pub mod table {
     pub const PENDING: &str = "pending.parquet";
     pub const COMPARE: &str = "compare.parquet";
     pub const BUDGET_LINE: &str = "budget_line.parquet";
+    /// `project_total` and `budget_total` in start-year prices.
+    pub const REAL: &str = "real.parquet";
     /// With `--sensitivity` only.
     pub const SENSITIVITY: &str = "sensitivity.parquet";
     /// With `--keep-paths` only.
@@ -34,7 +36,12 @@ pub mod col {
     pub const EXPECTED_GAP: &str = "expected_gap";
     pub const MEAN_NEED: &str = "mean_need";
     pub const P_BETTER: &str = "p_better";
+    pub const P_MATERIAL: &str = "p_material";
+    /// What a row of `compare.parquet` summarises: see [`super::measure`].
+    pub const MEASURE: &str = "measure";
     pub const MEDIAN: &str = "median";
+    /// Which prices a row of `budget_line.parquet` is in: see [`super::prices`].
+    pub const PRICES: &str = "prices";
     pub const SAFE_75: &str = "safe_75";
     pub const SAFE_90: &str = "safe_90";
     pub const GROUP: &str = "group";
@@ -51,4 +58,22 @@ pub mod col {
     /// Probabilities of each project state, in the order planned, producing, suspended,
     /// closed.
     pub const P_STATES: [&str; 4] = ["p_planned", "p_producing", "p_suspended", "p_closed"];
+}
+
+/// The values of `compare.parquet`'s `measure` column.
+pub mod measure {
+    /// One calendar year.
+    pub const YEAR: &str = "year";
+    /// The present value, each variant over its own horizon.
+    pub const NPV: &str = "npv";
+    /// The undiscounted sum over the years both variants simulate.
+    pub const TOTAL: &str = "total";
+}
+
+/// The values of `budget_line.parquet`'s `prices` column.
+pub mod prices {
+    /// Money of each year.
+    pub const NOMINAL: &str = "nominal";
+    /// Money of the first simulated year: each path's amount divided by its cpi index.
+    pub const START_YEAR: &str = "start_year";
 }

@@ -1,6 +1,6 @@
 //! The result tables of docs/model.md section 9 as polars data frames (pure: results in, frames out).
 
-use super::schema::{col, table};
+use super::schema::{col, measure, prices, table};
 use crate::model::BASELINE;
 use crate::results::stream;
 use crate::results::{common_years, Results, Share, StreamResults, VariantResults};
@@ -80,14 +80,34 @@ fn yearly<'r>(
     )
 }
 
-/// `summary.parquet`: per (variant, municipality, year, stream).
+/// `summary.parquet`: per (variant, municipality, year, stream), nominal.
 pub fn summary(r: &Results) -> PolarsResult<DataFrame> {
-    yearly(r, col::MUNICIPALITY, |v| {
-        v.municipalities
-            .iter()
-            .flat_map(|m| m.streams.iter().map(move |s| (m.id.as_str(), s)))
-            .collect()
-    })
+    yearly(r, col::MUNICIPALITY, |v| municipal(v, false))
+}
+
+/// `real.parquet`: `project_total` and `budget_total` in start-year prices, per (variant,
+/// municipality, year, stream), as in `summary.parquet` (empty without a cpi driver).
+pub fn real(r: &Results) -> PolarsResult<DataFrame> {
+    let mut df = yearly(r, col::MUNICIPALITY, |v| municipal(v, true))?;
+    let names = df.column(col::STREAM)?.str()?.apply_values(|s| {
+        s.strip_prefix(stream::REAL_PREFIX)
+            .unwrap_or(s)
+            .to_string()
+            .into()
+    });
+    df.replace(col::STREAM, names.into_column())?;
+    Ok(df)
+}
+
+/// Each municipality's streams, nominal or in start-year prices.
+fn municipal(v: &VariantResults, real: bool) -> Vec<(&str, &StreamResults)> {
+    v.municipalities
+        .iter()
+        .flat_map(|m| {
+            let kept = m.streams.iter().filter(move |s| s.is_real() == real);
+            kept.map(move |s| (m.id.as_str(), s))
+        })
+        .collect()
 }
 
 /// `levels.parquet`: per (variant, level, year, stream) for republic, oblasts and funds.
@@ -132,13 +152,11 @@ pub fn npv(r: &Results) -> PolarsResult<DataFrame> {
     let (mut variant, mut muni, mut stream) = (vec![], vec![], vec![]);
     let mut st = Stats::default();
     for v in &r.variants {
-        for m in &v.municipalities {
-            for s in &m.streams {
-                variant.push(v.name.clone());
-                muni.push(m.id.clone());
-                stream.push(s.name.clone());
-                st.push(&s.npv);
-            }
+        for (id, s) in municipal(v, false) {
+            variant.push(v.name.clone());
+            muni.push(id.to_string());
+            stream.push(s.name.clone());
+            st.push(&s.npv);
         }
     }
     frame(
@@ -205,11 +223,16 @@ pub fn pending(r: &Results) -> PolarsResult<DataFrame> {
     )
 }
 
-/// `compare.parquet`: per (variant, municipality, year, stream) the paired difference variant
-/// minus baseline and `p_better` = P(variant > baseline); rows with a null year are the NPV.
+/// `compare.parquet`: per (variant, municipality, stream) the paired difference variant minus
+/// baseline, with `p_better` = P(variant > baseline) and `p_material` = P(variant - baseline >
+/// 5% of what the baseline gives: in an average year of the same path for a year's row, in
+/// total or present value for those rows). `measure` says what a row summarises: `year` (one
+/// calendar year), `npv` (each over its own horizon) or `total` (the sum over the years both
+/// simulate); `year` is null but for `year` rows.
 pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
-    let (mut variant, mut muni, mut year, mut stream, mut better) =
+    let (mut variant, mut muni, mut year, mut measure, mut stream) =
         (vec![], vec![], vec![], vec![], vec![]);
+    let (mut better, mut material) = (vec![], vec![]);
     let mut st = Stats::default();
     // Variants are compared with the baseline, which runs first, in the years both simulate.
     let horizon = |v: &VariantResults| (v.years[0], v.years.len());
@@ -218,61 +241,75 @@ pub fn compare(r: &Results) -> PolarsResult<DataFrame> {
         let (first, _) = common_years(horizon(&r.variants[0]), horizon(v));
         for m in cmp {
             for s in &m.streams {
-                for (t, sum) in s.years.iter().enumerate() {
+                let years = s.years.iter().enumerate();
+                let rows = years
+                    .map(|(t, w)| (Some(first + t as i32), measure::YEAR, w))
+                    .chain([
+                        (None, measure::NPV, &s.npv),
+                        (None, measure::TOTAL, &s.total),
+                    ]);
+                for (y, what, w) in rows {
                     variant.push(v.name.clone());
                     muni.push(m.id.clone());
-                    year.push(Some(first + t as i32));
+                    year.push(y);
+                    measure.push(what);
                     stream.push(s.name.clone());
-                    st.push(sum);
-                    better.push(s.p_better[t]);
+                    st.push(&w.summary);
+                    better.push(w.p_better);
+                    material.push(w.p_material);
                 }
-                variant.push(v.name.clone());
-                muni.push(m.id.clone());
-                year.push(None);
-                stream.push(s.name.clone());
-                st.push(&s.npv);
-                better.push(s.npv_p_better);
             }
         }
     }
     let mut cols = st.columns("", col::MEAN, col::SD);
     cols.push(Column::new(col::P_BETTER.into(), better));
+    cols.push(Column::new(col::P_MATERIAL.into(), material));
     frame(
         vec![
             Column::new(col::VARIANT.into(), variant),
             Column::new(col::MUNICIPALITY.into(), muni),
             Column::new(col::YEAR.into(), year),
+            Column::new(col::MEASURE.into(), measure),
             Column::new(col::STREAM.into(), stream),
         ],
         cols,
     )
 }
 
-/// `budget_line.parquet`: per (variant, municipality, year) the project money a council can
-/// count on: with 90% confidence the 10th percentile of `project_total`, with 75% the 25th,
-/// beside the median.
+/// `budget_line.parquet`: per (variant, municipality, prices, year) the project money a
+/// council can count on: with 90% confidence the 10th percentile of `project_total`, with 75%
+/// the 25th, beside the median. `prices` is `nominal`, or `start_year` (deflated by each
+/// path's cpi index) when the scenario has a cpi driver.
 pub fn budget_line(r: &Results) -> PolarsResult<DataFrame> {
-    let (mut variant, mut muni, mut year) = (vec![], vec![], vec![]);
+    let (mut variant, mut muni, mut prices, mut year) = (vec![], vec![], vec![], vec![]);
     let (mut median, mut safe75, mut safe90, mut err) = (vec![], vec![], vec![], vec![]);
     for v in &r.variants {
         for m in &v.municipalities {
-            let Some(s) = m.stream(stream::PROJECT_TOTAL) else {
-                continue;
-            };
-            for (t, sum) in s.years.iter().enumerate() {
-                variant.push(v.name.clone());
-                muni.push(m.id.clone());
-                year.push(v.years[t]);
-                median.push(sum.q.p50());
-                safe75.push(sum.q.p25());
-                safe90.push(sum.q.p10());
-                err.push(sum.rank_error);
+            let lines = [
+                (prices::NOMINAL, stream::PROJECT_TOTAL),
+                (prices::START_YEAR, stream::REAL_PROJECT_TOTAL),
+            ];
+            for (basis, name) in lines {
+                let Some(s) = m.stream(name) else {
+                    continue;
+                };
+                for (t, sum) in s.years.iter().enumerate() {
+                    variant.push(v.name.clone());
+                    muni.push(m.id.clone());
+                    prices.push(basis);
+                    year.push(v.years[t]);
+                    median.push(sum.q.p50());
+                    safe75.push(sum.q.p25());
+                    safe90.push(sum.q.p10());
+                    err.push(sum.rank_error);
+                }
             }
         }
     }
     DataFrame::new_infer_height(vec![
         Column::new(col::VARIANT.into(), variant),
         Column::new(col::MUNICIPALITY.into(), muni),
+        Column::new(col::PRICES.into(), prices),
         Column::new(col::YEAR.into(), year),
         Column::new(col::MEDIAN.into(), median),
         Column::new(col::SAFE_75.into(), safe75),
@@ -327,5 +364,6 @@ pub fn all(r: &Results) -> PolarsResult<Frames> {
         (table::PENDING, pending(r)?),
         (table::COMPARE, compare(r)?),
         (table::BUDGET_LINE, budget_line(r)?),
+        (table::REAL, real(r)?),
     ])
 }

@@ -13,9 +13,11 @@ pub const TOP: &[&str] = &[
     "instrument",
     "variant",
     "overrides",
+    "place_names",
 ];
 pub const SCENARIO: &[&str] = &[
     "name",
+    "names",
     "description",
     "start_year",
     "years",
@@ -67,6 +69,7 @@ pub const GROWTH: &[&str] = &["mean", "sd"];
 pub const FUND: &[&str] = &[
     "id",
     "name",
+    "names",
     "level",
     "area",
     "allocation",
@@ -78,6 +81,8 @@ pub const FUND: &[&str] = &[
 pub const PROJECT: &[&str] = &[
     "id",
     "name",
+    "names",
+    "unit",
     "kind",
     "tags",
     "hosts",

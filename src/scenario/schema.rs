@@ -109,6 +109,7 @@ fn fund() -> Value {
     object(keys::FUND, &["id", "level", "area"], |k| {
         text(k).unwrap_or_else(|| match k {
             "id" => id(),
+            "names" => names(),
             "level" => words(&["district", "oblast"]),
             "area" => json!({ "type": "string", "description": "the district or oblast it serves, or \"*\" for one fund per area" }),
             "allocation" => json!({ "anyOf": [ words(&["population", "equal"]),
@@ -187,6 +188,7 @@ fn project() -> Value {
         |k| {
             text(k).unwrap_or_else(|| match k {
                 "id" => id(),
+                "names" => names(),
                 "kind" => words(&["mine", "agro_processing", "other"]),
                 "tags" => json!({ "type": "array", "items": { "type": "string" } }),
                 "hosts" => json!({ "type": "array", "items": host.clone(), "minItems": 1 }),
@@ -242,6 +244,7 @@ pub fn schema() -> Value {
             "years" => json!({ "type": "integer", "minimum": 1, "maximum": 200 }),
             "currency" => string(),
             "fx" | "cpi" => id(),
+            "names" => names(),
             "discount_rate" => json!({ "type": "number", "exclusiveMinimum": -1 }),
             _ => json!({ "type": "array", "items": { "type": "string" } }),
         })
@@ -273,6 +276,8 @@ pub fn schema() -> Value {
         "project" => json!({ "type": "array", "items": project() }),
         "instrument" => json!({ "type": "array", "items": instrument() }),
         "variant" => json!({ "type": "array", "items": variant.clone() }),
+        "place_names" => json!({ "type": "object", "additionalProperties": names(),
+            "description": "a district or oblast name of the scenario -> its names: { ky = \"...\", ru = \"...\" }" }),
         _ => {
             json!({ "type": "object", "description": "key paths and the values that replace them after merging" })
         }

@@ -33,9 +33,11 @@ pub struct Accumulators {
     /// Per project, year and state: number of paths.
     pub states: Vec<u64>,
     /// Paired differences with the baseline (empty for the baseline), cells as `ComparePlan`,
-    /// and per cell the number of paths where the variant gives more.
+    /// and per cell the number of paths where the variant gives more, and where it gives
+    /// materially more (`compare::MATERIAL_GAIN`).
     pub diff: Vec<Cell>,
     pub better: Vec<u64>,
+    pub material: Vec<u64>,
     pub paths: u64,
     /// In a second pass: what each municipality's budgets need simulating (`None`: all of
     /// everyone's, and the block's conservation is checked).
@@ -66,6 +68,7 @@ impl Accumulators {
             states: vec![0; plan.n_states],
             diff: vec![Cell::exact_for(paths); n_diff],
             better: vec![0; n_diff],
+            material: vec![0; n_diff],
             paths: 0,
             active: None,
             skip_levels: false,
@@ -116,6 +119,7 @@ impl Accumulators {
             means: vec![Moments::default(); self.means.len()],
             states: vec![0; self.states.len()],
             better: vec![0; self.better.len()],
+            material: vec![0; self.material.len()],
             paths: 0,
             active: None,
             skip_levels: false,
@@ -154,7 +158,8 @@ impl Accumulators {
                         needed = needed.max(match kind {
                             MuniStream::OwnRevenue
                             | MuniStream::Grant
-                            | MuniStream::BudgetTotal => Needed::All,
+                            | MuniStream::BudgetTotal
+                            | MuniStream::RealBudgetTotal => Needed::All,
                             _ => Needed::Receipts,
                         });
                     }
@@ -175,7 +180,7 @@ impl Accumulators {
         (0..cp.pairs.len())
             .map(|mu| {
                 let first = cp.offsets[mu];
-                let n = cp.pairs[mu].len() * (cp.years + 1);
+                let n = cp.cells_of(mu);
                 self.diff[first..first + n].iter().any(Cell::collects)
             })
             .collect()
@@ -208,6 +213,9 @@ impl Accumulators {
             .zip(&o.diff)
             .for_each(|(a, b)| a.merge(b));
         for (a, b) in self.better.iter_mut().zip(&o.better) {
+            *a += b;
+        }
+        for (a, b) in self.material.iter_mut().zip(&o.material) {
             *a += b;
         }
         self.paths += o.paths;

@@ -99,6 +99,13 @@ pub fn simulate(
                     unreachable!("every municipality has its four budget streams")
                 };
                 project_v[..nb].copy_from_slice(&project[..nb]);
+                if plan.real {
+                    let cpi = &w.cpi[t * lanes..t * lanes + nb];
+                    let real = vals[n_s - 2][..nb].iter_mut();
+                    for ((r, p), i) in real.zip(&project[..nb]).zip(cpi) {
+                        *r = p / i;
+                    }
+                }
                 add_to_statistics(plan, mu, t, n_s, vals, npv, acc, nb);
                 continue;
             }
@@ -136,6 +143,15 @@ pub fn simulate(
                     short[b] = if total < n { 1.0 } else { 0.0 };
                     gap[b] = (n - total).max(0.0);
                     needed[b] = n;
+                }
+            }
+            if plan.real {
+                // The last two streams, from the third and fourth (project and budget totals).
+                let (nominal, real) = vals[..n_s].split_at_mut(n_s - 2);
+                for (r, x) in real.iter_mut().zip(&nominal[2..4]) {
+                    for ((r, x), i) in r[..nb].iter_mut().zip(&x[..nb]).zip(cpi) {
+                        *r = x / i;
+                    }
                 }
             }
             // A municipality has shortfall means exactly when it has a need (a second pass,

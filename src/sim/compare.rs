@@ -1,6 +1,10 @@
 //! Paired differences between a variant and the baseline (common random numbers): per
-//! municipality, stream and year, and for the NPV, the statistics of `variant - baseline` and
-//! the probability that the variant gives more.
+//! municipality, stream and year, for the NPV and for the total over the years both simulate,
+//! the statistics of `variant - baseline`, the probability that the variant gives more, and
+//! the probability that it gives materially more: more than [`MATERIAL_GAIN`] of what the
+//! baseline gives in the same path (for a year, of the baseline's average year in that path,
+//! so that a fraction of a som after a mine closes is not a material gain; for the NPV and
+//! the total, of the baseline's own NPV and total). See docs/choices.md.
 //!
 //! A variant may change the horizon (`scenario.start_year`, `scenario.years`): years are then
 //! compared where both simulate them, by calendar year, and each NPV is over its own horizon.
@@ -10,6 +14,11 @@ use super::{Accumulators, Block, Prepared, Work};
 use crate::model::Model;
 use crate::results::common_years;
 use crate::stats;
+
+pub use crate::results::MATERIAL_GAIN;
+
+/// Cells of one compared stream after its years: the NPV, then the total.
+const AFTER_YEARS: usize = 2;
 
 /// One compared stream of one municipality: its name and its row in each variant's kept
 /// values (`None`: the variant does not list it, so it is zero there).
@@ -24,7 +33,8 @@ pub struct Pair {
 pub struct ComparePlan {
     /// Per municipality, the union of both variants' streams, in baseline order then new ones.
     pub pairs: Vec<Vec<Pair>>,
-    /// First cell of each municipality: per stream, `years` cells then one NPV cell.
+    /// First cell of each municipality: per stream, `years` cells, one NPV cell and one cell
+    /// of the total over those years.
     pub offsets: Vec<usize>,
     pub n_cells: usize,
     /// The calendar years both variants simulate: how many, and the first one's index in the
@@ -35,6 +45,17 @@ pub struct ComparePlan {
 }
 
 impl ComparePlan {
+    /// The first cell of municipality `mu`'s stream `s`: its years, then the NPV
+    /// (`+ years`), then the total (`+ years + 1`).
+    pub fn first_cell(&self, mu: usize, s: usize) -> usize {
+        self.offsets[mu] + s * (self.years + AFTER_YEARS)
+    }
+
+    /// How many cells municipality `mu` has.
+    pub fn cells_of(&self, mu: usize) -> usize {
+        self.pairs[mu].len() * (self.years + AFTER_YEARS)
+    }
+
     pub fn new(base: (&Model, &Plan), var: (&Model, &Plan)) -> ComparePlan {
         let (bm, bp) = base;
         let (vm, vp) = var;
@@ -65,7 +86,7 @@ impl ComparePlan {
                 }
             }
             offsets.push(n);
-            n += list.len() * (years + 1);
+            n += list.len() * (years + AFTER_YEARS);
             pairs.push(list);
         }
         ComparePlan {
@@ -98,22 +119,43 @@ pub(super) fn compare_block(
     let value = |kept: &Vec<Vec<f64>>, row: Option<usize>, t: usize, b: usize| {
         row.map_or(0.0, |r| kept[r][t * width + b])
     };
-    let mut d = vec![0.0; blk.lanes];
-    let add = |acc: &mut Accumulators, c: usize, d: &[f64]| {
+    // The gain `d` and, in each lane, the baseline's amount it is measured against.
+    let (mut d, mut b0) = (vec![0.0; blk.lanes], vec![0.0; blk.lanes]);
+    let add = |acc: &mut Accumulators, c: usize, d: &[f64], b0: &[f64]| {
         stats::add_in_order(&mut acc.diff, c, d);
         acc.better[c] += d.iter().filter(|x| **x > 0.0).count() as u64;
+        acc.material[c] += d
+            .iter()
+            .zip(b0)
+            .filter(|(x, b)| **x > MATERIAL_GAIN * b.abs())
+            .count() as u64;
     };
+    let (mut total_d, mut total_b) = (vec![0.0; blk.lanes], vec![0.0; blk.lanes]);
     for (mu, pairs) in cp.pairs.iter().enumerate() {
         for (s, pair) in pairs.iter().enumerate() {
-            let base_cell = cp.offsets[mu] + s * (t_n + 1);
+            let base_cell = cp.first_cell(mu, s);
+            total_d.fill(0.0);
+            total_b.fill(0.0);
+            for t in 0..t_n {
+                for (b, y) in total_b.iter_mut().enumerate() {
+                    *y += value(kb, pair.base, cp.base_t0 + t, b);
+                }
+            }
+            // A year's gain is measured against the baseline's average year in that path.
+            for (y, total) in b0.iter_mut().zip(&total_b) {
+                *y = total / t_n.max(1) as f64;
+            }
             for t in 0..t_n {
                 let (tb, tv) = (cp.base_t0 + t, cp.var_t0 + t);
                 for (b, x) in d.iter_mut().enumerate() {
                     *x = value(kv, pair.variant, tv, b) - value(kb, pair.base, tb, b);
                 }
-                add(acc, base_cell + t, &d);
+                add(acc, base_cell + t, &d, &b0);
+                for (total, x) in total_d.iter_mut().zip(&d) {
+                    *total += x;
+                }
             }
-            for (b, x) in d.iter_mut().enumerate() {
+            for (b, (x, y)) in d.iter_mut().zip(b0.iter_mut()).enumerate() {
                 let npv_v: f64 = (0..var.model.years)
                     .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
                     .sum();
@@ -121,8 +163,10 @@ pub(super) fn compare_block(
                     .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
                     .sum();
                 *x = npv_v - npv_b;
+                *y = npv_b;
             }
-            add(acc, base_cell + t_n, &d);
+            add(acc, base_cell + t_n, &d, &b0);
+            add(acc, base_cell + t_n + 1, &total_d, &total_b);
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::Accumulators;
 use crate::results::{
     CompareMuni, CompareStream, LevelResults, MuniResults, ProjectResults, Shortfall,
-    StreamResults, VariantResults,
+    StreamResults, VariantResults, Whole,
 };
 use crate::stats::{Cell, Summary};
 use rayon::prelude::*;
@@ -32,13 +32,18 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
                     .iter()
                     .enumerate()
                     .map(|(s, pair)| {
-                        let (c0, c_n) = (cp.offsets[mu] + s * (cp.years + 1), cp.years);
+                        let (c0, c_n) = (cp.first_cell(mu, s), cp.years);
+                        let share = |counts: &[u64], c: usize| counts[c] as f64 / n;
+                        let whole = |c: usize| Whole {
+                            summary: diff[c],
+                            p_better: share(&acc.better, c),
+                            p_material: share(&acc.material, c),
+                        };
                         CompareStream {
                             name: pair.name.clone(),
-                            years: (0..c_n).map(|t| diff[c0 + t]).collect(),
-                            p_better: (0..c_n).map(|t| acc.better[c0 + t] as f64 / n).collect(),
-                            npv: diff[c0 + c_n],
-                            npv_p_better: acc.better[c0 + c_n] as f64 / n,
+                            years: (0..c_n).map(|t| whole(c0 + t)).collect(),
+                            npv: whole(c0 + c_n),
+                            total: whole(c0 + c_n + 1),
                         }
                     })
                     .collect(),

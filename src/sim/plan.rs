@@ -19,6 +19,11 @@ pub enum MuniStream {
     Community(usize),
     /// Payouts of a fund.
     Fund(usize),
+    /// `project_total` and `budget_total` in start-year prices: divided, path by path, by
+    /// that path's cpi index (docs/choices.md). Listed last, and only with a cpi driver when
+    /// the run reports them (`Model::real_prices`).
+    RealProjectTotal,
+    RealBudgetTotal,
 }
 
 impl MuniStream {
@@ -31,6 +36,8 @@ impl MuniStream {
             MuniStream::Instrument(i) => m.instruments[i].id.clone(),
             MuniStream::Community(i) => format!("community:{}", m.instruments[i].id),
             MuniStream::Fund(f) => format!("fund:{}", m.funds[f].id),
+            MuniStream::RealProjectTotal => stream::REAL_PROJECT_TOTAL.into(),
+            MuniStream::RealBudgetTotal => stream::REAL_BUDGET_TOTAL.into(),
         }
     }
 }
@@ -135,6 +142,8 @@ pub struct Plan {
     pub years: usize,
     pub discount: Vec<f64>,
     pub streams: Vec<Vec<MuniStream>>,
+    /// Whether every municipality's last two streams are its totals in start-year prices.
+    pub real: bool,
     /// Per municipality and stream: where its values come from.
     pub sources: Vec<Vec<Source>>,
     /// Per municipality and year: the equalisation grant before indexation and clawback, and
@@ -296,6 +305,9 @@ impl Plan {
                 }
             }
             s.extend(ms.iter().map(|(fi, _)| MuniStream::Fund(*fi)));
+            if m.real_prices && m.cpi.is_some() {
+                s.extend([MuniStream::RealProjectTotal, MuniStream::RealBudgetTotal]);
+            }
             streams.push(s);
         }
 
@@ -393,6 +405,7 @@ impl Plan {
             n_rows,
             discount: crate::stats::discount_factors(m.discount_rate, years),
             streams,
+            real: m.real_prices && m.cpi.is_some(),
             routed,
             flows,
             republic,

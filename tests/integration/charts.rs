@@ -147,3 +147,43 @@ fn sensitivity_runs_draw_tornado_and_attribution_charts() {
     let second = files(&out.join("charts"));
     assert!(first == second, "redrawn charts differ");
 }
+
+#[test]
+fn kyrgyz_charts_name_projects_places_and_the_scenario_in_kyrgyz_and_say_their_prices() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = out.to_str().unwrap();
+    aimak_ok(&[
+        "run",
+        "scenarios/pilot-ala-buka.toml",
+        "--paths",
+        "300",
+        "--lang",
+        "ky",
+        "--prices",
+        "start-year",
+        "--out",
+        o,
+        "-q",
+    ]);
+    let svg = |name: &str| std::fs::read_to_string(out.join("charts").join(name)).unwrap();
+    // The project's `names` and `unit` (oz is "унция" in Kyrgyz), the scenario's `names` in
+    // the footer, the district's `[place_names]` in the fund legend.
+    let output = svg("baseline/project-output-bozymchak.svg");
+    assert!(output.contains("Бозымчак алтын-жез кени"), "project name");
+    assert!(output.contains("унция"), "unit");
+    assert!(output.contains("Ала-Бука пилоту"), "scenario name");
+    let composition = svg("baseline/composition-kok-serek.svg");
+    assert!(composition.contains("(Ала-Бука)"), "district name");
+    assert!(!composition.contains("Ala-Buka"));
+    // Project money in start-year prices, the budget's composition nominal, each labelled.
+    assert!(svg("baseline/project-money-kok-serek.svg").contains("2026-ж. баасында"));
+    assert!(composition.contains("номиналдык"));
+    // A place that receives nothing says so instead of drawing a flat line.
+    let empty = svg("baseline/project-money-jalal-abad-other.svg");
+    assert!(empty.contains("Бардык моделделген келечектерде нөл"));
+    // A mine that operates from the start is never "planned".
+    assert!(!svg("baseline/project-states-bozymchak.svg").contains("пландалган"));
+    // The total gain of the variant, by municipality.
+    assert!(out.join("charts/partnership/total-gain.png").is_file());
+}

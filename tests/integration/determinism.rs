@@ -121,7 +121,8 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero_in_every_path() {
     let mut n = 0;
     for m in cmp {
         for st in &m.streams {
-            for y in st.years.iter().chain(std::iter::once(&st.npv)) {
+            for w in st.years.iter().chain([&st.npv, &st.total]) {
+                let y = &w.summary;
                 assert_eq!(
                     (y.mean, y.sd, y.q),
                     (0.0, 0.0, [0.0; 7]),
@@ -129,9 +130,9 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero_in_every_path() {
                     m.id,
                     st.name
                 );
+                assert_eq!((w.p_better, w.p_material), (0.0, 0.0));
                 n += 1;
             }
-            assert!(st.p_better.iter().all(|p| *p == 0.0) && st.npv_p_better == 0.0);
         }
     }
     assert!(n > 100);
@@ -147,5 +148,48 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero_in_every_path() {
     let pt = |v: &aimak::results::VariantResults| {
         v.municipalities[0].stream("project_total").unwrap().years[5].mean
     };
-    assert!((d.years[5].mean - (pt(part) - pt(base))).abs() < 1e-3);
+    assert!((d.years[5].summary.mean - (pt(part) - pt(base))).abs() < 1e-3);
+    // The total is the sum of the years, path by path, so its mean is the sum of their means;
+    // a material gain is a gain, so it is never more likely than a gain.
+    let sum: f64 = d.years.iter().map(|w| w.summary.mean).sum();
+    assert!((d.total.summary.mean - sum).abs() <= 1e-9 * sum.abs().max(1.0));
+    for w in d.years.iter().chain([&d.npv, &d.total]) {
+        assert!(w.p_material <= w.p_better && w.p_material >= 0.0);
+    }
+    assert!(d.total.p_material > 0.0 && d.total.p_material < 1.0);
+}
+
+#[test]
+fn start_year_prices_divide_each_path_by_its_price_index() {
+    // With a certain 10% inflation the index of year t is 1.1^t in every path, so every
+    // statistic of a total in start-year prices is the nominal one divided by 1.1^t.
+    let tour = std::fs::read_to_string(root().join("tests/fixtures/format-tour.toml")).unwrap();
+    let regime = root().join("tests/fixtures/regimes/tour-regime.toml");
+    let text = tour
+        .replace("regimes/tour-regime.toml", regime.to_str().unwrap())
+        .replace(
+            "model = \"inflation\"\nmean = 0.06\nsd = 0.03",
+            "model = \"inflation\"\nmean = 0.1\nsd = 0.0",
+        );
+    assert!(text.contains("mean = 0.1\nsd = 0.0"));
+    let r = run(&scenario(&text), 400, 2);
+    let mut checked = 0;
+    for m in &r.variants[0].municipalities {
+        for (nominal, real) in [
+            ("project_total", "real:project_total"),
+            ("budget_total", "real:budget_total"),
+        ] {
+            let (n, x) = (m.stream(nominal).unwrap(), m.stream(real).unwrap());
+            for (t, (a, b)) in n.years.iter().zip(&x.years).enumerate() {
+                let index = 1.1f64.powi(t as i32);
+                let close = |u: f64, v: f64| (u / index - v).abs() <= 1e-9 * u.abs().max(1.0);
+                assert!(close(a.mean, b.mean), "{} {real} {t}", m.id);
+                for k in 0..7 {
+                    assert!(close(a.q[k], b.q[k]), "{} {real} {t} q{k}", m.id);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40);
 }

@@ -157,8 +157,22 @@ fn tables_read_back_and_match_the_kept_paths() {
     // same run's project money.
     let line = read(&out.join("budget_line.parquet"));
     let pt = p10_p25(&summary, "project_total");
-    assert_eq!(line.height(), pt.0.len());
-    for (i, (p10, p25)) in pt.0.iter().zip(&pt.1).enumerate() {
+    let nominal: Vec<usize> = (0..line.height())
+        .filter(|i| strs(&line, "prices")[*i] == "nominal")
+        .collect();
+    assert_eq!(nominal.len(), pt.0.len());
+    for (&i, (p10, p25)) in nominal.iter().zip(pt.0.iter().zip(&pt.1)) {
+        assert_eq!(f64s(&line, "safe_90")[i], *p10);
+        assert_eq!(f64s(&line, "safe_75")[i], *p25);
+    }
+    // In start-year prices, the same line of real.parquet's project money.
+    let real = read(&out.join("real.parquet"));
+    let rt = p10_p25(&real, "project_total");
+    let start: Vec<usize> = (0..line.height())
+        .filter(|i| strs(&line, "prices")[*i] == "start_year")
+        .collect();
+    assert_eq!(start.len(), rt.0.len());
+    for (&i, (p10, p25)) in start.iter().zip(rt.0.iter().zip(&rt.1)) {
         assert_eq!(f64s(&line, "safe_90")[i], *p10);
         assert_eq!(f64s(&line, "safe_75")[i], *p25);
     }
@@ -179,7 +193,9 @@ fn tables_read_back_and_match_the_kept_paths() {
             .or_default()
             .push(val[i]);
     }
-    assert_eq!(groups.len(), summary.height());
+    // Every stream of summary.parquet, and the totals in start-year prices (`real:`).
+    let real_rows = read(&out.join("real.parquet")).height();
+    assert_eq!(groups.len(), summary.height() + real_rows);
     let (sv, sm, ss, sy) = (
         strs(&summary, "variant"),
         strs(&summary, "municipality"),
@@ -311,7 +327,8 @@ fn a_variant_with_another_horizon_is_compared_by_calendar_year() {
         .collect();
     let sum = |ks: std::ops::Range<usize>| -> f64 { own[ks].iter().sum() };
     let zeros = |years: std::ops::Range<i32>| years.map(|y| (Some(y), 0.0)).collect::<Vec<_>>();
-    // Per variant, its own-revenue rows: (year, or none for the NPV; mean difference).
+    // Per variant, its own-revenue rows: (year, or none for the NPV and then the total over
+    // the common years; mean difference).
     type Rows = Vec<(Option<i32>, f64)>;
     let want: [(&str, Rows); 4] = [
         (
@@ -319,17 +336,19 @@ fn a_variant_with_another_horizon_is_compared_by_calendar_year() {
             (0..4)
                 .map(|u| (Some(2028 + u as i32), own[u] - own[u + 2]))
                 .chain([(None, 0.0)])
+                .chain([(None, (0..4).map(|u| own[u] - own[u + 2]).sum())])
                 .collect(),
         ),
         (
             "shorter",
-            [zeros(2026..2029), vec![(None, -sum(3..6))]].concat(),
+            [zeros(2026..2029), vec![(None, -sum(3..6)), (None, 0.0)]].concat(),
         ),
         (
             "longer",
-            [zeros(2026..2032), vec![(None, sum(6..9))]].concat(),
+            [zeros(2026..2032), vec![(None, sum(6..9)), (None, 0.0)]].concat(),
         ),
-        ("apart", vec![(None, 0.0)]),
+        // No year in common: nothing to add up.
+        ("apart", vec![(None, 0.0), (None, 0.0)]),
     ];
     let df = read(&out.join("compare.parquet"));
     let (variant, stream, mean) = (strs(&df, "variant"), strs(&df, "stream"), f64s(&df, "mean"));
@@ -518,14 +537,41 @@ fn sketched_paired_differences_stay_within_their_stated_rank_error() {
     for (mu, cm) in compare.iter().enumerate() {
         for (pair, cs) in cp.pairs[mu].iter().zip(&cm.streams) {
             assert_eq!(pair.name, cs.name);
-            for t in 0..s.baseline.years {
-                let (b, v) = (value(0, pair.base, t), value(1, pair.variant, t));
-                let mut d: Vec<f64> = v.iter().zip(&b).map(|(x, y)| x - y).collect();
-                d.sort_by(f64::total_cmp);
+            let years = s.baseline.years;
+            let base: Vec<Vec<f64>> = (0..years).map(|t| value(0, pair.base, t)).collect();
+            let gains: Vec<Vec<f64>> = (0..years)
+                .map(|t| {
+                    let v = value(1, pair.variant, t);
+                    v.iter().zip(&base[t]).map(|(x, y)| x - y).collect()
+                })
+                .collect();
+            let n = gains[0].len();
+            let total_b: Vec<f64> = (0..n).map(|k| base.iter().map(|b| b[k]).sum()).collect();
+            let mut total_d = vec![0.0; n];
+            // The share of paths whose gain exceeds 5% of `scale` (exact: counts).
+            let share = |d: &[f64], scale: &dyn Fn(usize) -> f64| {
+                (0..n).filter(|&k| d[k] > 0.05 * scale(k).abs()).count() as f64 / n as f64
+            };
+            for (t, d) in gains.iter().enumerate() {
+                for k in 0..n {
+                    total_d[k] += d[k];
+                }
+                // A year's gain is material against the baseline's average year.
+                let material = share(d, &|k| total_b[k] / years as f64);
                 let what = format!("{} {} year {t}", cm.id, cs.name);
-                assert_within_bound(&d, &cs.years[t], &what);
+                assert_eq!(cs.years[t].p_material, material, "{what}");
+                let mut d = d.clone();
+                d.sort_by(f64::total_cmp);
+                assert_within_bound(&d, &cs.years[t].summary, &what);
                 checked += 1;
             }
+            // The total over the horizon, and how often its gain exceeds 5% of the baseline's
+            // total in the same path.
+            let material = share(&total_d, &|k| total_b[k]);
+            assert_eq!(cs.total.p_material, material, "{} {}", cm.id, cs.name);
+            total_d.sort_by(f64::total_cmp);
+            let what = format!("{} {} total", cm.id, cs.name);
+            assert_within_bound(&total_d, &cs.total.summary, &what);
         }
     }
     assert!(checked > 100);

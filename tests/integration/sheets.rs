@@ -180,3 +180,97 @@ fn an_unknown_municipality_is_named_with_the_ones_the_run_has() {
     let o = aimak(&["report", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// The median total gain of the partnership variant for Kok-Serek over the horizon, from
+/// compare.parquet (`stream` is `project_total`, or `real:project_total` in start-year prices).
+fn total_gain(dir: &Path, stream: &str) -> (f64, f64) {
+    let file = std::fs::File::open(dir.join("compare.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let col = |c: &str| df.column(c).unwrap().str().unwrap().clone();
+    let (v, m, s, w) = (
+        col("variant"),
+        col("municipality"),
+        col("stream"),
+        col("measure"),
+    );
+    let (p50, material) = (
+        df.column("p50").unwrap().f64().unwrap().clone(),
+        df.column("p_material").unwrap().f64().unwrap().clone(),
+    );
+    let i = (0..df.height())
+        .find(|&i| {
+            v.get(i) == Some("partnership")
+                && m.get(i) == Some("kok-serek")
+                && s.get(i) == Some(stream)
+                && w.get(i) == Some("total")
+        })
+        .expect("a total row");
+    (p50.get(i).unwrap(), material.get(i).unwrap())
+}
+
+#[test]
+fn the_sheet_says_why_the_riskiest_year_is_risky_and_what_the_variant_adds_up_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    pilot_run(&run);
+    let r = run.to_str().unwrap();
+    let pdf = run.join("reports/kok-serek.en.pdf");
+    let text = |lang: &str, prices: &str| {
+        aimak_ok(&[
+            "report",
+            r,
+            "--lang",
+            lang,
+            "--prices",
+            prices,
+            "--municipality",
+            "kok-serek",
+        ]);
+        squash(&poppler(
+            "pdftotext",
+            &[],
+            &run.join(format!("reports/kok-serek.{lang}.pdf")),
+        ))
+    };
+    // Bozymchak closes in 2041 at the end of its life; the grant is still cut for 2040's
+    // project money, and recovers in 2042.
+    for (lang, why) in [
+        (
+            "en",
+            "Why 2041: Bozymchak gold-copper mine closes at the end of its life",
+        ),
+        (
+            "ru",
+            "Почему 2041: Золотомедный рудник Бозымчак закрывается в конце срока работы",
+        ),
+        (
+            "ky",
+            "Эмне үчүн 2041: Бозымчак алтын-жез кени иштөө мөөнөтү бүткөндө жабылат",
+        ),
+    ] {
+        let t = text(lang, "nominal");
+        assert!(t.contains(why), "{lang}: no reason in {t}");
+    }
+    // The variant's total over the horizon and the chance of a material gain, as the table
+    // has them, in the prices asked for.
+    for (prices, stream, label) in [
+        ("nominal", "project_total", "million som a year, nominal"),
+        (
+            "start-year",
+            "real:project_total",
+            "million som a year, at 2026 prices",
+        ),
+    ] {
+        let (total, material) = total_gain(&run, stream);
+        let t = text("en", prices);
+        let amount = format!("a total of {:.1} million som", total / 1e6);
+        assert!(t.contains(&amount), "{prices}: no {amount} in {t}");
+        let chance = format!(
+            "more than 5% of what the baseline gives: {:.0}%",
+            material * 100.0
+        );
+        assert!(t.contains(&chance), "{prices}: no {chance} in {t}");
+        assert!(t.contains(label), "{prices}: no {label}");
+    }
+    assert!(pdf.is_file());
+}

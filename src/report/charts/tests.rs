@@ -47,10 +47,11 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         .collect();
     let fan = FanChart {
         title: t(lang, Key::TitleRevenue).into(),
-        unit: MoneyUnit::Som,
+        unit: MoneyUnit::Som(Prices::Nominal),
         bands: bands.clone(),
     };
     let budget = BudgetChart {
+        prices: Prices::Nominal,
         title: t(lang, Key::TitleBudget).into(),
         bands: ys
             .iter()
@@ -74,6 +75,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         values: (0..n).map(|i| revenue(i) * share + 2e6).collect(),
     };
     let composition = CompositionChart {
+        prices: Prices::Nominal,
         title: t(lang, Key::TitleComposition).into(),
         years: ys.clone(),
         layers: vec![
@@ -90,6 +92,8 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         "Жаңы-Базар",
     ];
     let npv = NpvComparison {
+        prices: Prices::Nominal,
+        what: Key::PresentValue,
         title: t(lang, Key::TitlePresentValue).into(),
         items: names
             .iter()
@@ -118,6 +122,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
             .collect(),
     };
     let diff = VariantDiffChart {
+        prices: Prices::Nominal,
         title: t(lang, Key::TitleVariant).into(),
         variant_label: "роялти 5 %".into(),
         bands: ys
@@ -136,7 +141,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
                 }
             })
             .collect(),
-        p_better: ys
+        p_material: ys
             .iter()
             .enumerate()
             .map(|(i, &y)| (y, i as f64 / n as f64))
@@ -479,7 +484,7 @@ fn cyrillic_titles_render_real_glyphs() {
     let fan = |title: &str| {
         Chart::Fan(FanChart {
             title: title.into(),
-            unit: MoneyUnit::Som,
+            unit: MoneyUnit::Som(Prices::Nominal),
             bands: vec![band(2026, 5e6, 0.3), band(2027, 8e6, 0.3)],
         })
     };
@@ -551,7 +556,7 @@ fn bad_data_is_refused_with_the_chart_named() {
     b.p25 = b.p75 + 1e6;
     let fan = Chart::Fan(FanChart {
         title: "Broken".into(),
-        unit: MoneyUnit::Som,
+        unit: MoneyUnit::Som(Prices::Nominal),
         bands: vec![b],
     });
     let err = render_png(&fan, &m).unwrap_err();
@@ -560,7 +565,7 @@ fn bad_data_is_refused_with_the_chart_named() {
 
     let empty = Chart::Fan(FanChart {
         title: "Empty".into(),
-        unit: MoneyUnit::Som,
+        unit: MoneyUnit::Som(Prices::Nominal),
         bands: vec![],
     });
     assert!(matches!(render_svg(&empty, &m), Err(ChartError::NoData(_))));
@@ -574,6 +579,7 @@ fn bad_data_is_refused_with_the_chart_named() {
     assert!(render_png(&heat, &m).is_err());
 
     let comp = Chart::Composition(CompositionChart {
+        prices: Prices::Nominal,
         title: "C".into(),
         years: vec![2026],
         layers: vec![Layer {
@@ -589,12 +595,14 @@ fn bad_data_is_refused_with_the_chart_named() {
 fn small_and_odd_inputs_still_render() {
     let m = meta(Lang::Ru);
     let one_year = Chart::Budget(BudgetChart {
+        prices: Prices::Nominal,
         title: "Один год".into(),
         bands: vec![band(2030, 50e6, 0.3)],
         need: vec![(2030, 60e6)],
         p_shortfall: vec![(2030, 0.7)],
     });
     let all_zero = Chart::Composition(CompositionChart {
+        prices: Prices::Nominal,
         title: "Нули".into(),
         years: vec![2026, 2027],
         layers: vec![Layer {
@@ -605,6 +613,8 @@ fn small_and_odd_inputs_still_render() {
     });
     let long = "Очень длинное название графика, которое не помещается в одну строку и должно быть перенесено или сокращено, чтобы не выйти за край";
     let long_title = Chart::NpvComparison(NpvComparison {
+        prices: Prices::Nominal,
+        what: Key::PresentValue,
         title: long.into(),
         items: (0..30)
             .map(|k| NpvItem {
@@ -680,6 +690,7 @@ fn extreme_values_render() {
     let ys: Vec<i32> = (2026..2031).collect();
     for v in [1e-320, -1e-310, 0.0, 1e300, -1e300, f64::MAX] {
         let line = Chart::BudgetLine(BudgetLineChart {
+            prices: Prices::Nominal,
             title: "Budget line".into(),
             years: ys.clone(),
             median: vec![v; ys.len()],
@@ -688,14 +699,15 @@ fn extreme_values_render() {
         });
         let bands: Vec<Band> = ys.iter().map(|&y| band(y, v, 0.0)).collect();
         let diff = Chart::VariantDiff(VariantDiffChart {
+            prices: Prices::Nominal,
             title: "Difference".into(),
             variant_label: "variant".into(),
             bands: bands.clone(),
-            p_better: ys.iter().map(|&y| (y, 0.5)).collect(),
+            p_material: ys.iter().map(|&y| (y, 0.5)).collect(),
         });
         let fan = Chart::Fan(FanChart {
             title: "Fan".into(),
-            unit: MoneyUnit::Som,
+            unit: MoneyUnit::Som(Prices::Nominal),
             bands,
         });
         for chart in [line, diff, fan] {
@@ -743,7 +755,7 @@ fn long_texts_lay_out_in_linear_time() {
     let t0 = std::time::Instant::now();
     let chart = Chart::Fan(FanChart {
         title: words.clone(),
-        unit: MoneyUnit::Som,
+        unit: MoneyUnit::Som(Prices::Nominal),
         bands: years().iter().map(|&y| band(y, 1e6, 0.3)).collect(),
     });
     render_svg(&chart, &meta(Lang::En)).unwrap();

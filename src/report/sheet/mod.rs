@@ -9,7 +9,7 @@ mod typeset;
 mod words;
 
 use super::catalog::Catalog;
-use super::charts::{render_svg, Chart, ChartMeta};
+use super::charts::{render_svg, Basis, Chart, ChartMeta, Prices};
 use super::figures::{self, Tables};
 use super::Provenance;
 use crate::lang::Lang;
@@ -35,13 +35,19 @@ struct Data {
     charts: Charts,
     risk_title: &'static str,
     shortfall: Vec<Run>,
+    reason: Vec<Run>,
     npv: Vec<Run>,
     variants_title: &'static str,
     gains: Vec<Vec<Run>>,
+    drivers_title: &'static str,
     sources_title: &'static str,
-    nominal: &'static str,
+    nominal: String,
     about: &'static str,
     sources: Vec<[String; 2]>,
+    judgements_title: &'static str,
+    judgements: Vec<[String; 2]>,
+    leaves_out_title: &'static str,
+    leaves_out: &'static str,
     provenance: Vec<[String; 2]>,
     footer: String,
 }
@@ -49,7 +55,7 @@ struct Data {
 #[derive(Serialize)]
 struct Table {
     head: [&'static str; 4],
-    unit: &'static str,
+    unit: String,
     rows: Vec<[String; 4]>,
 }
 
@@ -60,6 +66,8 @@ struct Charts {
     budget: Option<String>,
     composition: Option<String>,
     versus: Vec<String>,
+    /// What drives the uncertainty (with `--sensitivity` only).
+    drivers: Option<String>,
 }
 
 /// The file name of a municipality's sheet in `lang`.
@@ -74,16 +82,18 @@ pub fn write_sheets(
     cat: &Catalog,
     prov: &Provenance,
     lang: Lang,
+    basis: Basis,
     ids: &[String],
     dir: &Path,
 ) -> Result<Vec<String>, String> {
+    let prices = basis.prices(cat.start_year);
     let ids: Vec<String> = if ids.is_empty() {
         figures::default_selection(tables, cat).map_err(|e| e.to_string())?
     } else {
         ids.to_vec()
     };
-    let facts = Facts::gather(tables, cat, &ids).map_err(|e| e.to_string())?;
-    let charts: HashMap<String, Chart> = figures::figures(tables, cat, lang, Some(&ids))
+    let facts = Facts::gather(tables, cat, &ids, prices).map_err(|e| e.to_string())?;
+    let charts: HashMap<String, Chart> = figures::figures(tables, cat, lang, Some(&ids), prices)
         .map_err(|e| e.to_string())?
         .into_iter()
         .collect();
@@ -112,13 +122,14 @@ pub fn write_sheets(
             budget: svg(format!("{base}/budget-{id}"))?,
             composition: svg(format!("{base}/composition-{id}"))?,
             versus: Vec::new(),
+            drivers: svg(format!("{base}/drivers-{id}"))?,
         };
         for g in &f.gains {
             if let Some(p) = svg(format!("{}/versus-baseline-{id}", g.variant.id))? {
                 chart_set.versus.push(p);
             }
         }
-        let data = data(f, cat, prov, lang, date, chart_set);
+        let data = data(f, cat, prov, (lang, prices), date, chart_set);
         let json = serde_json::to_string(&data).expect("sheet data serialises");
         let ident = format!("{}/{id}/{}", prov.scenario_sha256, lang.code());
         let pdf = typeset::pdf(&json, files, date, &ident).map_err(|e| format!("{id}: {e}"))?;
@@ -134,7 +145,7 @@ fn data(
     f: &Facts,
     cat: &Catalog,
     prov: &Provenance,
-    lang: Lang,
+    (lang, prices): (Lang, Prices),
     date: (i32, u8, u8),
     charts: Charts,
 ) -> Data {
@@ -166,10 +177,19 @@ fn data(
         .collect();
     let provenance = vec![
         ["aimak".to_string(), prov.aimak_version.clone()],
-        [tx.prov_scenario.to_string(), prov.scenario.clone()],
+        [
+            tx.prov_scenario.to_string(),
+            cat.scenario_names
+                .get(code)
+                .unwrap_or(&prov.scenario)
+                .clone(),
+        ],
         ["SHA-256".to_string(), prov.scenario_sha256.clone()],
         [tx.prov_seed.to_string(), prov.seed.to_string()],
-        [tx.prov_paths.to_string(), prov.paths.to_string()],
+        [
+            tx.prov_paths.to_string(),
+            crate::report::labels::fmt_number(lang, prov.paths as f64, 0),
+        ],
         [tx.prov_date.to_string(), prov.date.clone()],
     ];
     Data {
@@ -193,23 +213,37 @@ fn data(
                 tx.table_safe_75,
                 tx.table_median,
             ],
-            unit: tx.table_unit,
+            unit: words::table_unit(lang, prices),
             rows,
         },
         charts,
         risk_title: tx.risk,
         shortfall: words::shortfall(lang, f),
+        reason: words::reason(lang, f),
         npv: f
             .npv
             .map(|n| words::npv(lang, n, cat.discount_rate))
             .unwrap_or_default(),
         variants_title: tx.variants,
-        gains: f.gains.iter().map(|g| words::gain(lang, g)).collect(),
+        gains: f
+            .gains
+            .iter()
+            .map(|g| words::gain(lang, g, prices))
+            .collect(),
+        drivers_title: tx.drivers,
         sources_title: tx.sources,
-        nominal: tx.nominal,
+        nominal: words::prices_note(lang, prices),
         about: tx.about,
         sources,
+        judgements_title: tx.judgements,
+        judgements: cat
+            .judgements
+            .iter()
+            .map(|j| [j.name_in(code).to_string(), j.text.clone()])
+            .collect(),
+        leaves_out_title: tx.leaves_out_title,
+        leaves_out: tx.leaves_out,
         provenance,
-        footer: prov.footer(lang),
+        footer: prov.footer(lang, cat),
     }
 }

@@ -2,9 +2,11 @@
 //! words), with numbers in that language's conventions. A sentence is a list of runs, each
 //! plain or bold, so that the figure a reader looks for stands out.
 
-use super::facts::{Facts, Gain, SafeYear};
+use super::facts::{Facts, Gain, Reason, SafeYear};
 use crate::lang::Lang;
+use crate::report::charts::Prices;
 use crate::report::labels::{fmt_number, fmt_percent, money_decimals};
+use crate::results::MATERIAL_GAIN;
 use serde::Serialize;
 
 /// A piece of a sentence and whether it is printed bold.
@@ -187,30 +189,174 @@ pub fn npv(lang: Lang, npv: [f64; 3], rate: f64) -> Vec<Run> {
     }
 }
 
-/// What a variant changes, as a paired difference on the same futures.
-pub fn gain(lang: Lang, g: &Gain) -> Vec<Run> {
+/// How an amount's prices read in a sentence: nothing for nominal money (the sheet says it
+/// once), ", at 2026 prices" for start-year money.
+fn in_prices(lang: Lang, prices: Prices) -> String {
+    match (prices, lang) {
+        (Prices::Nominal, _) => String::new(),
+        (Prices::StartYear(y), Lang::En) => format!(", at {y} prices"),
+        (Prices::StartYear(y), Lang::Ru) => format!(", в ценах {y} года"),
+        (Prices::StartYear(y), Lang::Ky) => format!(", {y}-жылдын баасында"),
+    }
+}
+
+/// What a variant changes, as a paired difference on the same futures: the total over the
+/// horizon, its 10th-90th percentile range, the present value, and the chance that the gain is
+/// material.
+pub fn gain(lang: Lang, g: &Gain, prices: Prices) -> Vec<Run> {
     let label = g.variant.name_in(lang.code()).to_string();
-    let [a, m, b] = [g.p10, g.p50, g.p90].map(|x| millions(lang, x));
+    let [a, m, b] = [g.total.p10, g.total.p50, g.total.p90].map(|x| millions(lang, x));
     let u = m_som(lang);
+    let (y0, y1) = g.years;
+    let at = in_prices(lang, prices);
+    let p = fmt_percent(lang, g.p_material, 0);
+    let share = fmt_percent(lang, MATERIAL_GAIN, 0);
+    let pv = g.npv.map(|n| millions(lang, n.p50));
     match lang {
-        Lang::En => vec![
-            bold(label),
-            plain(": the present value of project money changes by a median of "),
-            bold(format!("{m} {u}")),
-            plain(format!(" against the baseline, compared future by future; in 8 of 10 futures by between {a} and {b} {u}.")),
-        ],
-        Lang::Ru => vec![
-            bold(label),
-            plain(": приведённая стоимость денег от проектов меняется по сравнению с базовым сценарием в среднем (медиана) на "),
-            bold(format!("{m} {u}")),
-            plain(format!(", при сравнении на одних и тех же вариантах будущего; в 8 из 10 вариантов — на величину от {a} до {b} {u}.")),
-        ],
-        Lang::Ky => vec![
-            bold(label),
-            plain(": долбоор акчасынын келтирилген наркы базалык сценарийге салыштырмалуу медиана боюнча "),
-            bold(format!("{m} {u}")),
-            plain(format!(" өзгөрөт (ар бир келечек өзү менен салыштырылат); 10 келечектин 8инде {a} жана {b} {u} ортосунда.")),
-        ],
+        Lang::En => {
+            let mut out = vec![
+                bold(label),
+                plain(format!(": over {y0}–{y1} the project money changes by a total of ")),
+                bold(format!("{m} {u}")),
+                plain(format!(" (median{at}) against the baseline, comparing each future with itself; in 8 of 10 futures by between {a} and {b} {u}")),
+            ];
+            if let Some(pv) = pv {
+                out.push(plain(format!("; present value {pv} {u}")));
+            }
+            out.extend([
+                plain(format!(
+                    ". Chance that the gain is more than {share} of what the baseline gives: "
+                )),
+                bold(p),
+                plain("."),
+            ]);
+            out
+        }
+        Lang::Ru => {
+            let mut out = vec![
+                bold(label),
+                plain(format!(": за {y0}–{y1} годы деньги от проектов меняются по сравнению с базовым сценарием в сумме на ")),
+                bold(format!("{m} {u}")),
+                plain(format!(" (медиана{at}; каждый вариант будущего сравнивается сам с собой); в 8 из 10 вариантов — на величину от {a} до {b} {u}")),
+            ];
+            if let Some(pv) = pv {
+                out.push(plain(format!("; приведённая стоимость — {pv} {u}")));
+            }
+            out.extend([
+                plain(format!(
+                    ". Вероятность того, что прирост больше {share} от суммы базового сценария: "
+                )),
+                bold(p),
+                plain("."),
+            ]);
+            out
+        }
+        Lang::Ky => {
+            let mut out = vec![
+                bold(label),
+                plain(format!(": {y0}–{y1}-жылдары долбоор акчасы базалык сценарийге салыштырмалуу жалпысынан ")),
+                bold(format!("{m} {u}")),
+                plain(format!(" өзгөрөт (медиана{at}; ар бир келечек өзү менен салыштырылат); 10 келечектин 8инде {a} жана {b} {u} ортосунда")),
+            ];
+            if let Some(pv) = pv {
+                out.push(plain(format!("; келтирилген нарк боюнча {pv} {u}")));
+            }
+            out.extend([
+                plain(format!(
+                    ". Өсүштүн базалык сценарийдин суммасынын {share} ашуу ыктымалдыгы: "
+                )),
+                bold(p),
+                plain("."),
+            ]);
+            out
+        }
+    }
+}
+
+/// Why the riskiest year is risky, in a sentence (empty when the tables do not show it).
+pub fn reason(lang: Lang, facts: &Facts) -> Vec<Run> {
+    let (Some(r), Some((year, _))) = (&facts.reason, facts.worst_shortfall()) else {
+        return Vec::new();
+    };
+    let code = lang.code();
+    let closing = match r {
+        Reason::Clawback { closing } | Reason::Closure { closing } => closing,
+    };
+    let names: Vec<&str> = closing.iter().map(|c| c.project.name_in(code)).collect();
+    let always = closing.iter().all(|c| c.always);
+    let and = match lang {
+        Lang::En => " and ",
+        Lang::Ru => " и ",
+        Lang::Ky => " жана ",
+    };
+    let who = names.join(and);
+    let (prev, next) = (year - 1, year + 1);
+    // What happens to the project money that year.
+    let stops = match (lang, names.is_empty(), always) {
+        (Lang::En, true, _) => {
+            "the project money falls to less than half of the year before".to_string()
+        }
+        (Lang::En, false, true) => {
+            format!("{who} closes at the end of its life and its money stops")
+        }
+        (Lang::En, false, false) => format!("{who} closes in most futures and its money stops"),
+        (Lang::Ru, true, _) => {
+            "деньги от проектов падают более чем вдвое по сравнению с прошлым годом".to_string()
+        }
+        (Lang::Ru, false, true) => {
+            format!("{who} закрывается в конце срока работы, и деньги от него прекращаются")
+        }
+        (Lang::Ru, false, false) => format!(
+            "в большинстве вариантов будущего {who} закрывается, и деньги от него прекращаются"
+        ),
+        (Lang::Ky, true, _) => {
+            "долбоор акчасы өткөн жылга караганда эки эседен ашык азаят".to_string()
+        }
+        (Lang::Ky, false, true) => {
+            format!("{who} иштөө мөөнөтү бүткөндө жабылат да, андан түшкөн акча токтойт")
+        }
+        (Lang::Ky, false, false) => {
+            format!("көпчүлүк келечектерде {who} жабылат да, андан түшкөн акча токтойт")
+        }
+    };
+    let text = match (r, lang) {
+        (Reason::Clawback { .. }, Lang::En) => format!(
+            "Why {year}: {stops}, but the equalisation grant is still cut for the project money of {prev} (the grant is reduced by last year's project revenue) and recovers only in {next}."
+        ),
+        (Reason::Clawback { .. }, Lang::Ru) => format!(
+            "Почему {year}: {stops}, а выравнивающий грант ещё уменьшен из-за денег от проектов {prev} года (грант уменьшается на доходы от проектов прошлого года) и восстанавливается только в {next} году."
+        ),
+        (Reason::Clawback { .. }, Lang::Ky) => format!(
+            "Эмне үчүн {year}: {stops}, бирок теңдөөчү грант {prev}-жылдагы долбоор акчасы үчүн дагы эле кыскартылган (грант өткөн жылдагы долбоор кирешесине жараша азайтылат) жана {next}-жылы гана калыбына келет."
+        ),
+        (Reason::Closure { .. }, Lang::En) => format!("Why {year}: {stops}."),
+        (Reason::Closure { .. }, Lang::Ru) => format!("Почему {year}: {stops}."),
+        (Reason::Closure { .. }, Lang::Ky) => format!("Эмне үчүн {year}: {stops}."),
+    };
+    vec![plain(text)]
+}
+
+/// The unit under the table of the first page.
+pub fn table_unit(lang: Lang, prices: Prices) -> String {
+    match (prices, lang) {
+        (Prices::Nominal, Lang::En) => "million som a year, nominal".into(),
+        (Prices::Nominal, Lang::Ru) => "млн сом в год, в номинальных ценах".into(),
+        (Prices::Nominal, Lang::Ky) => "жылына млн сом, номиналдык баада".into(),
+        (Prices::StartYear(y), Lang::En) => format!("million som a year, at {y} prices"),
+        (Prices::StartYear(y), Lang::Ru) => format!("млн сом в год, в ценах {y} года"),
+        (Prices::StartYear(y), Lang::Ky) => format!("жылына млн сом, {y}-жылдын баасында"),
+    }
+}
+
+/// What prices the sheet's amounts are in.
+pub fn prices_note(lang: Lang, prices: Prices) -> String {
+    match (prices, lang) {
+        (Prices::Nominal, Lang::En) => "All amounts are in current (nominal) som of each year: prices rise over the years, so part of any growth is inflation. `aimak report --prices start-year` gives the same sheet in prices of the first year.".into(),
+        (Prices::Nominal, Lang::Ru) => "Все суммы — в текущих (номинальных) сомах каждого года: цены со временем растут, поэтому часть роста — это инфляция. Команда `aimak report --prices start-year` даёт тот же лист в ценах первого года.".into(),
+        (Prices::Nominal, Lang::Ky) => "Бардык суммалар ар бир жылдын учурдагы (номиналдык) сому менен: баалар жыл сайын өсөт, ошондуктан өсүштүн бир бөлүгү — инфляция. `aimak report --prices start-year` буйругу ошол эле баракты биринчи жылдын баасында берет.".into(),
+        (Prices::StartYear(y), Lang::En) => format!("Amounts are in som at {y} prices: each future's money is divided by that future's price index, so growth is real growth. Present values and the budget chart are nominal, as budgets are written."),
+        (Prices::StartYear(y), Lang::Ru) => format!("Суммы — в сомах в ценах {y} года: деньги каждого варианта будущего разделены на индекс цен этого варианта, поэтому рост — это реальный рост. Приведённая стоимость и график бюджета — в номинальных сомах, как пишется бюджет."),
+        (Prices::StartYear(y), Lang::Ky) => format!("Суммалар {y}-жылдын баасындагы сом менен: ар бир келечектин акчасы ошол келечектин баа индексине бөлүнгөн, ошондуктан өсүш — чыныгы өсүш. Келтирилген нарк жана бюджет графиги бюджет жазылгандай номиналдык сом менен."),
     }
 }
 
@@ -221,11 +367,13 @@ pub struct Texts {
     pub table_safe_90: &'static str,
     pub table_safe_75: &'static str,
     pub table_median: &'static str,
-    pub table_unit: &'static str,
     pub risk: &'static str,
     pub variants: &'static str,
     pub sources: &'static str,
-    pub nominal: &'static str,
+    pub drivers: &'static str,
+    pub judgements: &'static str,
+    pub leaves_out_title: &'static str,
+    pub leaves_out: &'static str,
     pub about: &'static str,
     pub prov_scenario: &'static str,
     pub prov_seed: &'static str,
@@ -241,11 +389,13 @@ pub fn texts(lang: Lang) -> Texts {
             table_safe_90: "Safe (9 in 10)",
             table_safe_75: "Likely (3 in 4)",
             table_median: "Median",
-            table_unit: "million som a year",
             risk: "Risk to the budget",
             variants: "What the policy variants change",
             sources: "Where the numbers come from",
-            nominal: "All amounts are in current (nominal) som of each year: prices rise over the years, so part of any growth is inflation.",
+            drivers: "What drives the uncertainty",
+            judgements: "Judgement calls: values the scenario marks [U] because no source gives them (as the scenario writes them)",
+            leaves_out_title: "What the model leaves out",
+            leaves_out: "The fiscal rules are those of the scenario in every year: a change of law is not foreseen. Only the projects the scenario lists bring money, and only through the instruments it lists. Risks beyond those it gives (a sale of the mine, a renegotiated agreement, money that arrives late or is diverted) are not in the figures, nor is how the village spends the money.",
             about: "The figures come from many simulated futures of prices, exchange rates, production and disruptions, with the fiscal rules of the scenario applied to each. \"In 9 of 10 futures\" means that 90% of the simulated futures give at least that amount.",
             prov_scenario: "Scenario",
             prov_seed: "Seed",
@@ -258,11 +408,13 @@ pub fn texts(lang: Lang) -> Texts {
             table_safe_90: "Надёжно (9 из 10)",
             table_safe_75: "Вероятно (3 из 4)",
             table_median: "Медиана",
-            table_unit: "млн сом в год",
             risk: "Риск для бюджета",
             variants: "Что меняют варианты политики",
             sources: "Откуда взяты цифры",
-            nominal: "Все суммы — в текущих (номинальных) сомах каждого года: цены со временем растут, поэтому часть роста — это инфляция.",
+            drivers: "От чего зависит неопределённость",
+            judgements: "Экспертные допущения: значения, которые сценарий помечает [U], потому что их не даёт ни один источник (как они записаны в сценарии)",
+            leaves_out_title: "Что модель не учитывает",
+            leaves_out: "Фискальные правила — те, что заданы в сценарии, во все годы: изменение законодательства не предусмотрено. Деньги приносят только проекты, перечисленные в сценарии, и только через перечисленные в нём платежи. Риски сверх заданных (продажа рудника, пересмотр соглашения, задержка или нецелевое использование денег) в цифрах не учтены, как и то, на что айыл аймак тратит деньги.",
             about: "Цифры получены из множества смоделированных вариантов будущего (цены, курс валют, добыча, перебои), к каждому из которых применены фискальные правила сценария. «В 9 из 10 вариантов» означает, что 90 % смоделированных вариантов дают не меньше этой суммы.",
             prov_scenario: "Сценарий",
             prov_seed: "Начальное число (seed)",
@@ -275,11 +427,13 @@ pub fn texts(lang: Lang) -> Texts {
             table_safe_90: "Ишенимдүү (10дон 9)",
             table_safe_75: "Ыктымал (4төн 3)",
             table_median: "Медиана",
-            table_unit: "жылына млн сом",
             risk: "Бюджет үчүн тобокел",
             variants: "Саясат варианттары эмнени өзгөртөт",
             sources: "Сандар кайдан алынган",
-            nominal: "Бардык суммалар ар бир жылдын учурдагы (номиналдык) сому менен: баалар жыл сайын өсөт, ошондуктан өсүштүн бир бөлүгү — инфляция.",
+            drivers: "Белгисиздик эмнеден көз каранды",
+            judgements: "Эксперттик божомолдор: эч бир булак бербегендиктен сценарий [U] деп белгилеген маанилер (сценарийде жазылгандай)",
+            leaves_out_title: "Модель эмнени эске албайт",
+            leaves_out: "Фискалдык эрежелер бардык жылдарда сценарийде берилгендей: мыйзамдын өзгөрүшү каралган эмес. Акчаны сценарийде саналган долбоорлор гана жана анда саналган төлөмдөр аркылуу гана алып келет. Берилгенден тышкаркы тобокелдер (кендин сатылышы, келишимдин кайра каралышы, акчанын кечигиши же максатсыз колдонулушу) сандарда эске алынган эмес, айыл аймактын акчаны эмнеге жумшаганы да эске алынган эмес.",
             about: "Сандар баалардын, валюта курсунун, өндүрүштүн жана үзгүлтүктөрдүн көптөгөн моделделген келечектеринен алынган; ар бирине сценарийдин фискалдык эрежелери колдонулган. «10 келечектин 9унда» деген моделделген келечектердин 90 % кеминде ушул сумманы берет дегенди билдирет.",
             prov_scenario: "Сценарий",
             prov_seed: "Баштапкы сан (seed)",
@@ -333,5 +487,81 @@ mod tests {
             text(&scale(Lang::Ky, &YEAR, None, Some(12_000.0))),
             "Бул бир тургунга 6845 сом."
         );
+    }
+
+    fn entry(id: &str, name: &str, ru: &str) -> crate::report::catalog::Entry {
+        crate::report::catalog::Entry {
+            id: id.into(),
+            name: name.into(),
+            names: [("ru".to_string(), ru.to_string())].into(),
+            population: None,
+            reference: None,
+            grant_offset: None,
+            hosts: vec![],
+            unit: None,
+        }
+    }
+
+    #[test]
+    fn a_variant_is_told_by_its_total_its_range_its_present_value_and_a_material_chance() {
+        let g = Gain {
+            variant: entry("p", "Partnership", "Партнёрство"),
+            total: super::super::facts::Span {
+                p10: 36.0e6,
+                p50: 150.84e6,
+                p90: 582.8e6,
+            },
+            p_material: 0.56,
+            npv: Some(super::super::facts::Span {
+                p10: 0.0,
+                p50: 82.7e6,
+                p90: 0.0,
+            }),
+            years: (2026, 2045),
+        };
+        assert_eq!(
+            text(&gain(Lang::En, &g, Prices::Nominal)),
+            "Partnership: over 2026–2045 the project money changes by a total of 150.8 million som (median) against the baseline, comparing each future with itself; in 8 of 10 futures by between 36.0 and 582.8 million som; present value 82.7 million som. Chance that the gain is more than 5% of what the baseline gives: 56%."
+        );
+        let ru = text(&gain(Lang::Ru, &g, Prices::StartYear(2026)));
+        assert!(ru.starts_with("Партнёрство: за 2026–2045 годы"), "{ru}");
+        assert!(
+            ru.contains("150,8 млн сом (медиана, в ценах 2026 года;"),
+            "{ru}"
+        );
+        let p = fmt_percent(Lang::Ru, 0.56, 0);
+        assert!(
+            ru.ends_with(&format!("от суммы базового сценария: {p}.")),
+            "{ru}"
+        );
+    }
+
+    #[test]
+    fn the_reason_names_the_closing_mine_and_the_lagged_clawback() {
+        use super::super::facts::{Closing, Reason};
+        let mine = entry("m", "Bozymchak mine", "Рудник Бозымчак");
+        let mut f = Facts::for_test(vec![(2040, 0.0), (2041, 0.13), (2042, 0.02)]);
+        f.reason = Some(Reason::Clawback {
+            closing: vec![Closing {
+                project: mine.clone(),
+                always: true,
+            }],
+        });
+        assert_eq!(
+            text(&reason(Lang::En, &f)),
+            "Why 2041: Bozymchak mine closes at the end of its life and its money stops, but the equalisation grant is still cut for the project money of 2040 (the grant is reduced by last year's project revenue) and recovers only in 2042."
+        );
+        f.reason = Some(Reason::Closure {
+            closing: vec![Closing {
+                project: mine,
+                always: false,
+            }],
+        });
+        assert_eq!(
+            text(&reason(Lang::Ru, &f)),
+            "Почему 2041: в большинстве вариантов будущего Рудник Бозымчак закрывается, и деньги от него прекращаются."
+        );
+        f.reason = None;
+        assert!(reason(Lang::Ky, &f).is_empty());
     }
 }

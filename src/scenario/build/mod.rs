@@ -57,6 +57,7 @@ pub fn build(
     b.funds(d, patches);
     b.projects(d);
     b.instruments(d);
+    let place_names = b.place_names(d);
     b.check_usd(d, &header);
     b.root.skip("run");
     b.root.finish(d, keys::TOP);
@@ -68,12 +69,15 @@ pub fn build(
     oblasts.dedup();
     Some(Model {
         name: header.name,
+        names: header.names,
+        place_names,
         description: header.description,
         start_year: b.start_year?,
         years: b.years,
         currency: header.currency,
         fx: b.fx,
         cpi: b.cpi,
+        real_prices: b.cpi.is_some() && b.municipalities.len() <= REAL_PRICES_UP_TO,
         discount_rate: header.discount_rate,
         drivers: b.drivers,
         correlation: correlation?,
@@ -112,6 +116,7 @@ struct Header {
     fx: Option<(String, Origin)>,
     cpi: Option<(String, Origin)>,
     origin: Origin,
+    names: Names,
 }
 
 struct Builder<'t> {
@@ -208,6 +213,7 @@ impl<'t> Builder<'t> {
             fx: None,
             cpi: None,
             origin: Origin::NONE,
+            names: Names::new(),
         };
         let Some(mut r) = self.root.table(d, "scenario", true) else {
             return h;
@@ -216,6 +222,7 @@ impl<'t> Builder<'t> {
         if let Some(n) = r.opt_name(d, "name") {
             h.name = n.to_string();
         }
+        h.names = r.names(d, "names");
         h.description = r.opt_string(d, "description").map(str::to_string);
         if let Some(c) = r.opt_string(d, "currency") {
             h.currency = c.to_string();

@@ -52,6 +52,50 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// `[place_names]`: translations of the scenario's district and oblast names; a name that
+    /// is no district or oblast of the scenario is an error.
+    pub(super) fn place_names(&mut self, d: &mut Diags) -> BTreeMap<String, Names> {
+        let mut out = BTreeMap::new();
+        let Some(mut all) = self.root.table(d, "place_names", false) else {
+            return out;
+        };
+        let table = all.table;
+        for e in &table.entries {
+            let names = all.names(d, &e.key);
+            let known = self
+                .municipalities
+                .iter()
+                .any(|m| m.district == e.key || m.oblast == e.key);
+            if !known && !self.municipalities.is_empty() {
+                let mut places: Vec<&str> = self
+                    .municipalities
+                    .iter()
+                    .flat_map(|m| [m.district.as_str(), m.oblast.as_str()])
+                    .collect();
+                places.sort_unstable();
+                places.dedup();
+                let shown: Vec<&str> = places.iter().take(12).copied().collect();
+                d.error(
+                    e.key_origin,
+                    format!("place_names.{}", e.key),
+                    format!(
+                        "`{}` is no district or oblast of the scenario; expected one of {}{}",
+                        e.key,
+                        shown.join(", "),
+                        if places.len() > shown.len() {
+                            ", ..."
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            }
+            out.insert(e.key.clone(), names);
+        }
+        all.finish(d, &[]);
+        out
+    }
+
     pub(super) fn funds(&mut self, d: &mut Diags, patches: &[AreaPatch]) {
         let mut used_patches = vec![false; patches.len()];
         let Some(items) = self.root.array(d, "fund", false) else {
@@ -160,6 +204,7 @@ impl<'t> Builder<'t> {
         }
         let declared = r.id(d, "id");
         let name = r.opt_name(d, "name").map(str::to_string);
+        let names = r.names(d, "names");
         let level = r.choice(d, "level", &["district", "oblast"], None);
         let area_written = r.string(d, "area");
         let allocation = match r.node("allocation") {
@@ -263,6 +308,7 @@ impl<'t> Builder<'t> {
             counts_for_grant,
             members,
             name,
+            names,
             notes,
         })
     }

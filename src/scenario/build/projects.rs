@@ -22,6 +22,8 @@ impl<'t> Builder<'t> {
         id: Option<&str>,
     ) -> Option<Project> {
         let name = r.opt_name(d, "name");
+        let names = r.names(d, "names");
+        let unit = r.opt_string(d, "unit").map(str::to_string);
         let kind = match r.choice(d, "kind", &ProjectKind::ALL, Some("other")) {
             Some("mine") => Some(ProjectKind::Mine),
             Some("agro_processing") => Some(ProjectKind::AgroProcessing),
@@ -85,6 +87,8 @@ impl<'t> Builder<'t> {
         Some(Project {
             id: id?.to_string(),
             name: name.or(id)?.to_string(),
+            names,
+            unit,
             kind: kind?,
             tags,
             hosts: hosts?,

@@ -92,11 +92,7 @@ pub(super) fn composition<DB: DrawingBackend>(c: &Canvas<DB>, ch: &CompositionCh
         r: panel_l - 44.0,
         b: PLOT_BOTTOM,
     };
-    let head = format!(
-        "{} ({})",
-        t(lang, Key::MillionSom),
-        t(lang, Key::MeanPerYear)
-    );
+    let head = format!("{} ({})", ch.prices.money(lang), t(lang, Key::MeanPerYear));
     axis_header(c, &head, plot_top, f.r - MARGIN_L)?;
     let x = year_scale(&ch.years, f, 0.5);
     let y = ticks.vertical(f);
@@ -211,7 +207,7 @@ impl LayerLegend<'_> {
             }
             ly += size * 1.5;
             for i in members {
-                let lines = c.wrap(&self.layers[i].label, widest, size, false, 2);
+                let lines = c.wrap(&self.layers[i].label, widest, size, false, 4);
                 let block_h = (lines.len().max(1) as f64 - 1.0) * line_h + swatch_h;
                 let cy = ly + swatch_h / 2.0;
                 if draw {

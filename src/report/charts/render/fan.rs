@@ -115,7 +115,7 @@ fn draw_fan<DB: DrawingBackend>(c: &Canvas<DB>, x: &Lin, y: &Lin, bands: &[Band]
 
 fn money_or_unit(lang: Lang, unit: &MoneyUnit) -> (f64, String) {
     match unit {
-        MoneyUnit::Som => (1e-6, t(lang, Key::MillionSom).to_string()),
+        MoneyUnit::Som(prices) => (1e-6, prices.money(lang)),
         MoneyUnit::Physical(u) => (1.0, u.clone()),
     }
 }
@@ -171,7 +171,7 @@ pub(super) fn budget_line<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetLineCha
     let lo = all.clone().copied().fold(0.0, f64::min);
     let hi = all.copied().fold(0.0, f64::max);
     let ticks = Ticks::new(lang, lo, hi, 6);
-    let (f, x, y) = year_plot(c, plot_top, &ticks, t(lang, Key::MillionSom), &ch.years)?;
+    let (f, x, y) = year_plot(c, plot_top, &ticks, &ch.prices.money(lang), &ch.years)?;
     let pts = |v: &[f64]| -> Vec<(f64, f64)> {
         ch.years
             .iter()
@@ -207,7 +207,7 @@ pub(super) fn budget<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BudgetChart) -> Re
         median_label: format!("{} ({})", t(lang, Key::BudgetRevenue), t(lang, Key::Median)),
         extra_item: need_item,
         extra: &need,
-        caption: t(lang, Key::MillionSom).to_string(),
+        caption: ch.prices.money(lang),
         strip: Strip {
             values: &ch.p_shortfall,
             color: SHORTFALL,
@@ -253,12 +253,12 @@ pub(super) fn variant_diff<DB: DrawingBackend>(c: &Canvas<DB>, ch: &VariantDiffC
         caption: format!(
             "{}, {}",
             t(lang, Key::DiffVariantBaseline),
-            t(lang, Key::MillionSom)
+            ch.prices.money(lang)
         ),
         strip: Strip {
-            values: &ch.p_better,
+            values: &ch.p_material,
             color: BETTER,
-            title: t(lang, Key::PVariantBetterLong),
+            title: t(lang, Key::PMaterialGain),
             reference: Some(0.5),
         },
     };

@@ -44,6 +44,10 @@ const STRIP_GAP: f64 = 62.0;
 
 pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &ChartMeta) -> Res {
     c.clear()?;
+    if let Some(title) = chart.empty_title() {
+        page::nothing(c, title)?;
+        return page::footer(c, &meta.footer);
+    }
     match chart {
         Chart::Fan(f) | Chart::ProjectOutput(f) => fan::fan(c, f),
         Chart::Budget(b) => fan::budget(c, b),

@@ -110,10 +110,6 @@ pub(super) fn npv<DB: DrawingBackend>(c: &Canvas<DB>, ch: &NpvComparison) -> Res
             Align::Left,
         )?;
     }
-    let caption = format!(
-        "{}, {}",
-        t(lang, Key::PresentValue),
-        t(lang, Key::MillionSom)
-    );
+    let caption = format!("{}, {}", t(lang, ch.what), ch.prices.money(lang));
     bottom_axis(c, f, &x, &ticks, &caption)
 }

@@ -8,11 +8,25 @@ use crate::report::charts::canvas::{
     GRID, INK, INK_SOFT, MARGIN_L, MARGIN_R, PAGE_H, PAGE_W, SUBTITLE_SIZE, TITLE_SIZE,
 };
 use crate::report::charts::{labelled_years, nice_ticks, year_label_step, ChartError};
-use crate::report::labels::{fmt_number, fmt_percent};
+use crate::report::labels::{fmt_number, fmt_percent, t, Key};
 use plotters::prelude::DrawingBackend;
 
 /// Title (shrunk, then wrapped to two lines if long) and an optional subtitle; returns the
 /// y where the content below may start.
+/// A chart with nothing to draw: its title and, in the middle of the page, the reason.
+pub(super) fn nothing<DB: DrawingBackend>(c: &Canvas<DB>, title: &str) -> Res {
+    let top = header(c, title, None)?;
+    let max_w = PAGE_W - MARGIN_L - MARGIN_R;
+    let size = 40.0;
+    let lines = c.wrap(t(c.lang, Key::AllZero), max_w * 0.8, size, false, 3);
+    let mut y = (top + PLOT_BOTTOM) / 2.0 - lines.len() as f64 * size * 0.6;
+    for line in &lines {
+        c.text(line, PAGE_W / 2.0, y, size, false, INK_SOFT, Align::Center)?;
+        y += size * 1.25;
+    }
+    Ok(())
+}
+
 pub(super) fn header<DB: DrawingBackend>(
     c: &Canvas<DB>,
     title: &str,

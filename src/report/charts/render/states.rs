@@ -16,9 +16,13 @@ const STATE_KEYS: [Key; 4] = [Key::Producing, Key::Suspended, Key::Closed, Key::
 pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart) -> Res {
     let lang = c.lang;
     let top = header(c, &ch.title, None)?;
-    // Legend in the order of a project's life; the stack puts "producing" on the axis.
+    let stacks = state_stack(ch);
+    // Legend in the order of a project's life (the stack puts "producing" on the axis), of
+    // the states the project is ever in: an operating mine is never "planned".
+    let ever = |k: usize| stacks[k].iter().any(|(lo, hi)| hi - lo > 1e-9);
     let items: Vec<LegendItem> = [3usize, 0, 1, 2]
         .iter()
+        .filter(|&&k| ever(k))
         .map(|&k| {
             item(
                 Swatch::Fill(Rgb::hex(STATE_COLORS[k])),
@@ -47,13 +51,22 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
         p0: f.b,
         p1: f.t,
     };
-    let stacks = state_stack(ch);
-    let xs: Vec<f64> = if ch.years.len() == 1 {
-        vec![f.l + f.w() * 0.3, f.r - f.w() * 0.3]
+    // A state holds for a whole year: each year is a step as wide as the year, so that a
+    // closure shows as a cliff in the year it happens, not as a slope from the year before.
+    let (xs, at): (Vec<f64>, Vec<usize>) = if ch.years.len() == 1 {
+        (vec![f.l + f.w() * 0.3, f.r - f.w() * 0.3], vec![0, 0])
     } else {
-        ch.years.iter().map(|yr| x.map(*yr as f64)).collect()
+        let half = (x.map(ch.years[1] as f64) - x.map(ch.years[0] as f64)) / 2.0;
+        ch.years
+            .iter()
+            .enumerate()
+            .flat_map(|(i, yr)| {
+                let px = x.map(*yr as f64);
+                [((px - half).max(f.l), i), ((px + half).min(f.r), i)]
+            })
+            .unzip()
     };
-    let pick = |v: &Vec<(f64, f64)>, i: usize| v[i.min(v.len() - 1)];
+    let pick = |v: &Vec<(f64, f64)>, j: usize| v[at[j].min(v.len() - 1)];
     for (k, s) in stacks.iter().enumerate() {
         let mut poly: Vec<(f64, f64)> = xs
             .iter()
@@ -84,7 +97,7 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
     }
     // Names written inside the areas where there is room for them.
     let size = LEGEND_SIZE;
-    for (k, s) in stacks.iter().enumerate() {
+    for (k, s) in stacks.iter().enumerate().filter(|(k, _)| ever(*k)) {
         let label = t(lang, STATE_KEYS[k]);
         let w = c.text_width(label, size, true) + 16.0;
         let fill = Rgb::hex(STATE_COLORS[k]);
