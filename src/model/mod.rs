@@ -37,6 +37,8 @@ pub const BASELINE: &str = "baseline";
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
+    /// The scenario's own `reference` and `notes` (`[scenario]`).
+    pub notes: Notes,
     /// The scenario's name in other languages (`scenario.names`).
     pub names: Names,
     /// Districts' and oblasts' names in other languages (`[place_names]`), by the name the

@@ -87,6 +87,9 @@ pub struct Catalog {
     pub instruments: Vec<Entry>,
     pub funds: Vec<FundEntry>,
     pub variants: Vec<Entry>,
+    /// What the scenario says of itself: its description, reference and notes, as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub about: Vec<String>,
     /// The scenario's judgement calls: what its notes mark `[U]` (unsourced), by entity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub judgements: Vec<Judgement>,
@@ -190,6 +193,11 @@ impl Catalog {
                     level: f.level.name().to_string(),
                     area: f.area.clone(),
                 })
+                .collect(),
+            about: [&m.description, &m.notes.reference, &m.notes.notes]
+                .into_iter()
+                .flatten()
+                .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect(),
             judgements: {
                 let none = Names::new();

@@ -251,6 +251,19 @@ fn the_sheet_says_why_the_riskiest_year_is_risky_and_what_the_variant_adds_up_to
         let t = text(lang, "nominal");
         assert!(t.contains(why), "{lang}: no reason in {t}");
     }
+    // Later pages: the host mine's states, the scenario's own description, its judgement
+    // calls as it writes them, and what the model leaves out.
+    let t = text("en", "nominal");
+    for part in [
+        "The projects it hosts and their risks",
+        "Project status over time — Bozymchak gold-copper mine",
+        "DPI 2013 pilot municipalities (Kok-Serek, Kok-Tash, Sulukta)",
+        "marks [U] because no source gives them",
+        "[U] Consumer-price inflation is not in docs/domain.md; 6% a year with sd 3% is a judgement.",
+        "What the model leaves out",
+    ] {
+        assert!(t.contains(part), "no {part} in {t}");
+    }
     // The variant's total over the horizon and the chance of a material gain, as the table
     // has them, in the prices asked for.
     for (prices, stream, label) in [

@@ -34,6 +34,7 @@ struct Data {
     table: Table,
     charts: Charts,
     risk_title: &'static str,
+    projects_title: &'static str,
     shortfall: Vec<Run>,
     reason: Vec<Run>,
     npv: Vec<Run>,
@@ -44,6 +45,8 @@ struct Data {
     nominal: String,
     about: &'static str,
     sources: Vec<[String; 2]>,
+    /// The scenario's description, reference and notes.
+    scenario_about: Vec<String>,
     judgements_title: &'static str,
     judgements: Vec<[String; 2]>,
     leaves_out_title: &'static str,
@@ -68,6 +71,8 @@ struct Charts {
     versus: Vec<String>,
     /// What drives the uncertainty (with `--sensitivity` only).
     drivers: Option<String>,
+    /// The states of the projects the municipality hosts, year by year.
+    projects: Vec<String>,
 }
 
 /// The file name of a municipality's sheet in `lang`.
@@ -123,7 +128,13 @@ pub fn write_sheets(
             composition: svg(format!("{base}/composition-{id}"))?,
             versus: Vec::new(),
             drivers: svg(format!("{base}/drivers-{id}"))?,
+            projects: Vec::new(),
         };
+        for p in cat.projects.iter().filter(|p| p.hosts.contains(id)) {
+            if let Some(path) = svg(format!("{base}/project-states-{}", p.id))? {
+                chart_set.projects.push(path);
+            }
+        }
         for g in &f.gains {
             if let Some(p) = svg(format!("{}/versus-baseline-{id}", g.variant.id))? {
                 chart_set.versus.push(p);
@@ -218,6 +229,7 @@ fn data(
         },
         charts,
         risk_title: tx.risk,
+        projects_title: tx.projects,
         shortfall: words::shortfall(lang, f),
         reason: words::reason(lang, f),
         npv: f
@@ -235,6 +247,7 @@ fn data(
         nominal: words::prices_note(lang, prices),
         about: tx.about,
         sources,
+        scenario_about: cat.about.clone(),
         judgements_title: tx.judgements,
         judgements: cat
             .judgements

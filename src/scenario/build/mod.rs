@@ -72,6 +72,7 @@ pub fn build(
         names: header.names,
         place_names,
         description: header.description,
+        notes: header.notes,
         start_year: b.start_year?,
         years: b.years,
         currency: header.currency,
@@ -117,6 +118,7 @@ struct Header {
     cpi: Option<(String, Origin)>,
     origin: Origin,
     names: Names,
+    notes: Notes,
 }
 
 struct Builder<'t> {
@@ -214,6 +216,7 @@ impl<'t> Builder<'t> {
             cpi: None,
             origin: Origin::NONE,
             names: Names::new(),
+            notes: Notes::default(),
         };
         let Some(mut r) = self.root.table(d, "scenario", true) else {
             return h;
@@ -243,7 +246,7 @@ impl<'t> Builder<'t> {
                 }
             }
         }
-        r.notes(d);
+        h.notes = r.notes(d);
         r.finish(d, keys::SCENARIO);
         h
     }
