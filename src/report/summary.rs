@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 /// Per municipality and variant: the median and P10-P90 of the NPV of project money, the
 /// project money that is safe to budget in the first year (90% confidence, the 10th
-/// percentile), and the first year with more than a 20% chance of a shortfall.
+/// percentile), and the first year with more than a 20% chance of a shortfall; for a variant,
+/// also the paired gain over the baseline (present value, total, chance of a material gain).
 pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -57,6 +58,25 @@ pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> Stri
                     "no need given".into()
                 })
             );
+            // A variant's gain is the paired difference, future by future: not the
+            // difference of the two medians above, which is not the median gain.
+            let gain = v.compare.as_ref().and_then(|c| {
+                let cm = c.iter().find(|c| c.id == mr.id)?;
+                cm.streams.iter().find(|s| s.name == stream::PROJECT_TOTAL)
+            });
+            if let Some(g) = gain {
+                let _ = writeln!(
+                    o,
+                    "    {:<28} gain, paired: present value median {} M (P10-P90 {} - {} M), total {} M, P(gain > {}% of baseline) {:.0}%",
+                    "",
+                    millions(g.npv.summary.q.p50()),
+                    millions(g.npv.summary.q.p10()),
+                    millions(g.npv.summary.q.p90()),
+                    millions(g.total.summary.q.p50()),
+                    crate::results::MATERIAL_GAIN * 100.0,
+                    g.total.p_material * 100.0
+                );
+            }
         }
     }
     let _ = writeln!(o, "Tables and charts: {}", out_dir.display());

@@ -38,3 +38,31 @@ fn schema_is_json_naming_every_section() {
         assert!(v["properties"][k].is_object(), "{k}");
     }
 }
+
+#[test]
+fn the_terminal_gives_a_variant_s_paired_gain_not_the_difference_of_medians() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = super::aimak_ok(&[
+        "run",
+        "scenarios/pilot-ala-buka.toml",
+        "--paths",
+        "300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    // One line per municipality under the variant, none under the baseline.
+    let (base, variant) = text
+        .split_once("  partnership:")
+        .expect("the variant's block");
+    assert!(!base.contains("gain, paired"));
+    assert_eq!(
+        variant
+            .matches("gain, paired: present value median")
+            .count(),
+        5,
+        "{text}"
+    );
+    assert!(variant.contains("P(gain > 5% of baseline)"), "{text}");
+}
