@@ -14,6 +14,12 @@ pub struct Entry {
     /// Inhabitants, for a municipality (the council sheet gives amounts per inhabitant).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub population: Option<f64>,
+    /// A municipality's district and oblast, as the scenario names them (the national
+    /// overview and the exports group by them; `Catalog::place_in` translates them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oblast: Option<String>,
     /// Where the scenario's numbers come from (`reference`), for projects and instruments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
@@ -35,6 +41,8 @@ impl Entry {
             name: name.to_string(),
             names: names.clone(),
             population: None,
+            district: None,
+            oblast: None,
             reference: None,
             grant_offset: None,
             hosts: Vec::new(),
@@ -157,6 +165,8 @@ impl Catalog {
                 .iter()
                 .map(|x| Entry {
                     population: Some(x.population),
+                    district: Some(x.district.clone()),
+                    oblast: Some(x.oblast.clone()),
                     grant_offset: Some(x.grant_offset),
                     ..Entry::new(&x.id, &x.name, &x.names)
                 })

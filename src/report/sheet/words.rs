@@ -499,6 +499,8 @@ mod tests {
             name: name.into(),
             names: [("ru".to_string(), ru.to_string())].into(),
             population: None,
+            district: None,
+            oblast: None,
             reference: None,
             grant_offset: None,
             hosts: vec![],
