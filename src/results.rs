@@ -15,6 +15,11 @@ pub mod stream {
     pub const REAL_PREFIX: &str = "real:";
     pub const REAL_PROJECT_TOTAL: &str = "real:project_total";
     pub const REAL_BUDGET_TOTAL: &str = "real:budget_total";
+    /// The sum of every instrument's stream at a level above municipalities (the republic,
+    /// an oblast).
+    pub const LEVEL_TOTAL: &str = "total";
+    /// A fund's streams at its level.
+    pub const FUND_INFLOW: &str = "inflow";
 }
 
 /// A variant's gain is material in a path when it exceeds this fraction of what the baseline

@@ -31,8 +31,46 @@ pub fn chart(dir: &Path, lang: Lang, basis: Basis) -> Result<PathBuf, Failure> {
             .into_iter()
             .map(|name| crate::report::FileEntry { name, rows: 0 }),
     );
+    overview(dir, &mut manifest, &tables, lang)?;
     manifest.write(dir).map_err(Failure::runtime)?;
     Ok(dir.join("charts"))
+}
+
+/// Rewrites the run's overview page in `lang` with the sheets the manifest lists, and lists
+/// the page. A file of that name that aimak did not write (a run from before the page
+/// existed, with a file of the user's in its place) is left alone.
+pub(super) fn overview(
+    dir: &Path,
+    manifest: &mut Manifest,
+    tables: &Tables,
+    lang: Lang,
+) -> Result<(), Failure> {
+    use crate::report::national::page::FILE;
+    let listed = manifest.files.iter().any(|f| f.name == FILE);
+    if !listed && dir.join(FILE).exists() {
+        return Ok(());
+    }
+    let sheets: Vec<String> = manifest
+        .files
+        .iter()
+        .filter(|f| f.name.starts_with("reports/"))
+        .map(|f| f.name.clone())
+        .collect();
+    crate::report::write_overview(
+        tables,
+        &manifest.catalog,
+        &manifest.provenance,
+        lang,
+        &sheets,
+        dir,
+    )?;
+    if !listed {
+        manifest.files.push(crate::report::FileEntry {
+            name: FILE.to_string(),
+            rows: 0,
+        });
+    }
+    Ok(())
 }
 
 /// The manifest of a finished run in `dir`, checked: the folder is an aimak run and holds

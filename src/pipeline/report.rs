@@ -79,6 +79,9 @@ pub fn report(
         name: format!("reports/{n}"),
         rows: 0,
     }));
+    // The overview links the sheets; it stays in the language of the run's charts.
+    let page_lang = Lang::from_code(&manifest.lang).unwrap_or(lang);
+    super::chart::overview(dir, &mut manifest, &tables, page_lang)?;
     manifest.write(dir).map_err(Failure::runtime)?;
     Ok((reports, written))
 }

@@ -232,6 +232,17 @@ impl RunJob {
                 rows: 0,
             }));
         }
+        let sheets: Vec<String> = entries
+            .iter()
+            .filter(|e| e.name.starts_with("reports/"))
+            .map(|e| e.name.clone())
+            .collect();
+        let page =
+            report::write_overview(&tables, &catalog, &prov, self.lang, &sheets, staging.dir())?;
+        entries.push(report::FileEntry {
+            name: page.to_string(),
+            rows: 0,
+        });
         let manifest = Manifest {
             provenance: prov,
             lang: self.lang.code().to_string(),

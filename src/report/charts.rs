@@ -138,6 +138,9 @@ pub struct Layer {
 pub struct CompositionChart {
     pub title: String,
     pub prices: Prices,
+    /// The legend's heading over the layers that are not off-budget: `Key::LocalBudget` for
+    /// a municipality's money, the level of the places for a national total.
+    pub heading: super::labels::Key,
     pub years: Vec<i32>,
     pub layers: Vec<Layer>,
 }
@@ -212,6 +215,63 @@ pub struct TornadoChart {
     pub items: Vec<(String, f64, f64)>,
 }
 
+/// Places ranked by an amount that is safe to count on, drawn in the order given (the first
+/// on top): a dark bar for the safe amount over a light one for the median.
+#[derive(Debug, Clone)]
+pub struct RankingChart {
+    pub title: String,
+    /// What the amounts are, with their unit: the caption under the axis.
+    pub caption: String,
+    /// (name, safe amount, median), in the caption's unit as printed (not in millions).
+    pub items: Vec<(String, f64, f64)>,
+}
+
+/// How unequally an amount falls across places: the Lorenz curve of `values` (one value per
+/// place, any order, each >= 0) and the share the top tenth receives.
+#[derive(Debug, Clone)]
+pub struct ConcentrationChart {
+    pub title: String,
+    pub values: Vec<f64>,
+}
+
+/// The Lorenz curve of `values`: points (share of places, share of the total) from (0, 0)
+/// to (1, 1), the places sorted from the least to the most. `None` when the total is zero.
+pub fn lorenz(values: &[f64]) -> Option<Vec<(f64, f64)>> {
+    let mut v: Vec<f64> = values.iter().map(|x| x.max(0.0)).collect();
+    v.sort_by(f64::total_cmp);
+    let total: f64 = v.iter().sum();
+    if v.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let n = v.len() as f64;
+    let mut points = vec![(0.0, 0.0)];
+    let mut sum = 0.0;
+    for (k, x) in v.iter().enumerate() {
+        sum += x;
+        points.push(((k + 1) as f64 / n, sum / total));
+    }
+    Some(points)
+}
+
+/// The share of the total that the `fraction` of places with the most receive; the place on
+/// the boundary counts in proportion (the top 10% of 25 places are 2.5 places). `None` when
+/// the total is zero.
+pub fn top_share(values: &[f64], fraction: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().map(|x| x.max(0.0)).collect();
+    v.sort_by(|a, b| b.total_cmp(a));
+    let total: f64 = v.iter().sum();
+    if v.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let places = fraction.clamp(0.0, 1.0) * v.len() as f64;
+    let whole = places.floor() as usize;
+    let mut top: f64 = v[..whole].iter().sum();
+    if whole < v.len() {
+        top += v[whole] * (places - whole as f64);
+    }
+    Some(top / total)
+}
+
 /// Shares of variance of the largest groups, year by year.
 #[derive(Debug, Clone)]
 pub struct AttributionChart {
@@ -235,6 +295,8 @@ pub enum Chart {
     BudgetLine(BudgetLineChart),
     Tornado(TornadoChart),
     Attribution(AttributionChart),
+    Ranking(RankingChart),
+    Concentration(ConcentrationChart),
 }
 
 impl Chart {
@@ -253,6 +315,10 @@ impl Chart {
         match self {
             Chart::Fan(f) | Chart::ProjectOutput(f) if zero(&f.bands) => Some(&f.title),
             Chart::VariantDiff(d) if zero(&d.bands) => Some(&d.title),
+            Chart::Ranking(r) if r.items.iter().all(|(_, a, b)| *a == 0.0 && *b == 0.0) => {
+                Some(&r.title)
+            }
+            Chart::Concentration(k) if lorenz(&k.values).is_none() => Some(&k.title),
             Chart::BudgetLine(b) if zeros(&b.median) && zeros(&b.safe_75) && zeros(&b.safe_90) => {
                 Some(&b.title)
             }
@@ -698,6 +764,28 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
                         format!("quantiles of \"{}\" are not in order", it.name),
                     ));
                 }
+            }
+            Ok(())
+        }
+        Chart::Ranking(c) => {
+            if c.items.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            if let Some((name, ..)) = c
+                .items
+                .iter()
+                .find(|(_, a, b)| !a.is_finite() || !b.is_finite())
+            {
+                return Err(invalid(
+                    &c.title,
+                    format!("\"{name}\" has a value that is not finite"),
+                ));
+            }
+            Ok(())
+        }
+        Chart::Concentration(c) => {
+            if c.values.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                return Err(invalid(&c.title, "amounts must be finite and not negative"));
             }
             Ok(())
         }

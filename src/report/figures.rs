@@ -21,6 +21,8 @@ pub struct Tables {
     pub projects: DataFrame,
     pub compare: DataFrame,
     pub budget_line: DataFrame,
+    /// The levels above municipalities: the republic, the oblasts, the funds.
+    pub levels: DataFrame,
     /// `project_total` and `budget_total` in start-year prices; `None` in the folder of a
     /// run whose scenario has no cpi driver.
     pub real: Option<DataFrame>,
@@ -52,6 +54,7 @@ impl Tables {
             projects: read(table::PROJECTS)?,
             compare: read(table::COMPARE)?,
             budget_line: read(table::BUDGET_LINE)?,
+            levels: read(table::LEVELS)?,
             real: optional(table::REAL)?.filter(|d| d.height() > 0),
             sensitivity: optional(table::SENSITIVITY)?,
         })
@@ -73,6 +76,7 @@ impl Tables {
             projects: get(table::PROJECTS),
             compare: get(table::COMPARE),
             budget_line: get(table::BUDGET_LINE),
+            levels: get(table::LEVELS),
             real: Some(get(table::REAL)).filter(|d| d.height() > 0),
             sensitivity: frames
                 .iter()
@@ -470,6 +474,7 @@ pub fn figures(
                     Chart::Composition(CompositionChart {
                         title: title(Key::TitleComposition, name),
                         prices: Prices::Nominal,
+                        heading: Key::LocalBudget,
                         years: years_c,
                         layers,
                     }),

@@ -75,12 +75,31 @@ pub enum Key {
     TitleVariant,
     TitleProjectStates,
     TitleProjectOutput,
+    // The national view.
+    TitleRepublic,
+    TitleOblastLevel,
+    TitleByOblast,
+    TitleFundInflows,
+    TitleRankingLeast,
+    TitleRankingMost,
+    TitleConcentration,
+    TitleShortfallByOblast,
+    SafePerInhabitant,
+    ActualSpread,
+    EqualSpread,
+    ShareOfMoney,
+    ShareOfPlaces,
+    DistrictFunds,
+    OblastFunds,
+    SafeIn9Of10,
+    Oblasts,
+    Funds,
 }
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 53] = [
+    pub const ALL: [Key; 71] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -134,6 +153,24 @@ impl Key {
         Key::TitleVariant,
         Key::TitleProjectStates,
         Key::TitleProjectOutput,
+        Key::TitleRepublic,
+        Key::TitleOblastLevel,
+        Key::TitleByOblast,
+        Key::TitleFundInflows,
+        Key::TitleRankingLeast,
+        Key::TitleRankingMost,
+        Key::TitleConcentration,
+        Key::TitleShortfallByOblast,
+        Key::SafePerInhabitant,
+        Key::ActualSpread,
+        Key::EqualSpread,
+        Key::ShareOfMoney,
+        Key::ShareOfPlaces,
+        Key::DistrictFunds,
+        Key::OblastFunds,
+        Key::SafeIn9Of10,
+        Key::Oblasts,
+        Key::Funds,
     ];
 }
 
@@ -355,6 +392,88 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Долбоордун абалы жылдар боюнча",
         ],
         Key::TitleProjectOutput => ["Production", "Объём производства", "Өндүрүштүн көлөмү"],
+        Key::TitleRepublic => [
+            "Money to the republican budget",
+            "Поступления в республиканский бюджет",
+            "Республикалык бюджетке түшүүлөр",
+        ],
+        Key::TitleOblastLevel => [
+            "Money routed to the oblast level, by oblast",
+            "Поступления на уровень областей, по областям",
+            "Облус деңгээлине түшүүлөр, облустар боюнча",
+        ],
+        Key::TitleByOblast => [
+            "Project money of the municipalities, by oblast",
+            "Доходы айыл аймаков от проектов, по областям",
+            "Айыл аймактардын долбоорлордон кирешелери, облустар боюнча",
+        ],
+        Key::TitleFundInflows => [
+            "Money into the development funds",
+            "Поступления в фонды развития",
+            "Өнүктүрүү фонддоруна түшүүлөр",
+        ],
+        Key::TitleRankingLeast => [
+            "Least safe project money per inhabitant",
+            "Меньше всего надёжных доходов от проектов на жителя",
+            "Бир тургунга эң аз кепилденген долбоор кирешеси",
+        ],
+        Key::TitleRankingMost => [
+            "Most safe project money per inhabitant",
+            "Больше всего надёжных доходов от проектов на жителя",
+            "Бир тургунга эң көп кепилденген долбоор кирешеси",
+        ],
+        Key::TitleConcentration => [
+            "How the project money is spread across municipalities",
+            "Как доходы от проектов распределены между айыл аймаками",
+            "Долбоор кирешелери айыл аймактардын арасында кантип бөлүштүрүлөт",
+        ],
+        Key::TitleShortfallByOblast => [
+            "Shortfall risk by oblast, average of its municipalities",
+            "Риск дефицита по областям, в среднем по айыл аймакам",
+            "Облустар боюнча тартыштык тобокелдиги, айыл аймактар боюнча орточо",
+        ],
+        Key::SafePerInhabitant => [
+            "present value of project money, som per inhabitant, nominal",
+            "приведённая стоимость доходов от проектов, сом на жителя, номинал",
+            "долбоор кирешелеринин келтирилген наркы, бир тургунга сом, номиналдык",
+        ],
+        Key::ActualSpread => [
+            "how the present value of project money is spread (expected)",
+            "как распределена приведённая стоимость доходов от проектов (ожидаемая)",
+            "долбоор кирешелеринин келтирилген наркы кантип бөлүштүрүлгөн (күтүлгөн)",
+        ],
+        Key::EqualSpread => [
+            "if every municipality received the same",
+            "если бы все айыл аймаки получали поровну",
+            "бардык айыл аймактар бирдей алса",
+        ],
+        Key::ShareOfMoney => [
+            "share of the project money, cumulative",
+            "доля доходов от проектов, нарастающим итогом",
+            "долбоор кирешелеринин үлүшү, топтолгон",
+        ],
+        Key::ShareOfPlaces => [
+            "share of municipalities, from the least to the most money",
+            "доля айыл аймаков, от получающих меньше всего к получающим больше всего",
+            "айыл аймактардын үлүшү, эң аз алгандан эң көп алганга чейин",
+        ],
+        Key::DistrictFunds => [
+            "District development funds",
+            "Районные фонды развития",
+            "Райондук өнүктүрүү фонддору",
+        ],
+        Key::Oblasts => ["Oblasts", "Области", "Облустар"],
+        Key::Funds => ["Development funds", "Фонды развития", "Өнүктүрүү фонддору"],
+        Key::SafeIn9Of10 => [
+            "safe in 9 of 10 futures",
+            "надёжно в 9 из 10 вариантов будущего",
+            "10 келечектин 9унда кепилденген",
+        ],
+        Key::OblastFunds => [
+            "Oblast development funds",
+            "Областные фонды развития",
+            "Облустук өнүктүрүү фонддору",
+        ],
     }
 }
 
@@ -421,6 +540,19 @@ pub fn fmt_percent(lang: Lang, p: f64, decimals: usize) -> String {
     match lang {
         Lang::En => format!("{n}%"),
         Lang::Ru | Lang::Ky => format!("{n}{NNBSP}%"),
+    }
+}
+
+/// The sentence of a concentration chart: what the tenth of municipalities with the most
+/// project money receives of it.
+pub fn top_tenth(lang: Lang, share: f64) -> String {
+    let p = fmt_percent(lang, share, 0);
+    match lang {
+        Lang::En => format!("The 10% of municipalities with the most receive {p} of the money."),
+        Lang::Ru => {
+            format!("10{NNBSP}% айыл аймаков с наибольшими доходами получают {p} всех денег.")
+        }
+        Lang::Ky => format!("Эң көп алган 10{NNBSP}% айыл аймак бардык акчанын {p}ын алат."),
     }
 }
 

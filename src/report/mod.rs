@@ -8,6 +8,7 @@ pub mod charts;
 pub mod figures;
 pub mod kept;
 pub mod labels;
+pub mod national;
 pub mod schema;
 pub mod sheet;
 pub mod staging;
@@ -251,12 +252,12 @@ pub fn write_charts(
     charts_dir: &Path,
 ) -> Result<Vec<String>, ReportError> {
     let prices = basis.prices(catalog.start_year);
-    let list = figures::figures(tables, catalog, lang, None, prices).map_err(|source| {
-        ReportError::Table {
-            name: "charts".into(),
-            source,
-        }
-    })?;
+    let table_error = |source| ReportError::Table {
+        name: "charts".into(),
+        source,
+    };
+    let mut list = figures::figures(tables, catalog, lang, None, prices).map_err(table_error)?;
+    list.extend(national::charts::figures(tables, catalog, lang).map_err(table_error)?);
     let meta = charts::ChartMeta {
         lang,
         footer: prov.footer(lang, catalog),
@@ -266,6 +267,46 @@ pub fn write_charts(
         path: charts_dir.to_path_buf(),
         source: std::io::Error::other(e),
     })
+}
+
+/// Writes the national overview page (`overview.html`) of a run into `dir`, linking the
+/// council sheets in `sheets` (named `reports/...`); returns its file name.
+pub fn write_overview(
+    tables: &figures::Tables,
+    catalog: &catalog::Catalog,
+    prov: &Provenance,
+    lang: crate::lang::Lang,
+    sheets: &[String],
+    dir: &Path,
+) -> Result<&'static str, ReportError> {
+    let table_error = |source| ReportError::Table {
+        name: national::page::FILE.into(),
+        source,
+    };
+    let rows =
+        national::standings(tables, catalog, lang, crate::model::BASELINE).map_err(table_error)?;
+    let charts = national::charts::figures(tables, catalog, lang).map_err(table_error)?;
+    let meta = charts::ChartMeta {
+        lang,
+        footer: prov.footer(lang, catalog),
+    };
+    let title = catalog
+        .scenario_names
+        .get(lang.code())
+        .unwrap_or(&catalog.scenario);
+    let html = national::page::html(&national::page::Overview {
+        rows: &rows,
+        title,
+        charts: &charts,
+        sheets,
+        meta: &meta,
+    })
+    .map_err(|e| ReportError::Io {
+        path: dir.join(national::page::FILE),
+        source: std::io::Error::other(e),
+    })?;
+    national::page::write(dir, &html).map_err(io(&dir.join(national::page::FILE)))?;
+    Ok(national::page::FILE)
 }
 
 /// A scenario name as a folder name: lower case letters, digits and dashes.

@@ -96,7 +96,7 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         })
         .collect();
     republic.push(StreamResults {
-        name: "total".into(),
+        name: crate::results::stream::LEVEL_TOTAL.into(),
         years: years_of(plan.republic_cells + plan.republic.len() * t_n),
         npv: NO_NPV,
     });
@@ -117,7 +117,7 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
             })
             .collect();
         streams.push(StreamResults {
-            name: "total".into(),
+            name: crate::results::stream::LEVEL_TOTAL.into(),
             years: years_of(base + insts.len() * t_n),
             npv: NO_NPV,
         });

@@ -9,6 +9,7 @@ mod fuzz;
 mod golden;
 mod history;
 mod invalid;
+mod national;
 mod output;
 mod robust;
 mod robust_out;

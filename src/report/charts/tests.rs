@@ -76,6 +76,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
     };
     let composition = CompositionChart {
         prices: Prices::Nominal,
+        heading: Key::LocalBudget,
         title: t(lang, Key::TitleComposition).into(),
         years: ys.clone(),
         layers: vec![
@@ -580,6 +581,7 @@ fn bad_data_is_refused_with_the_chart_named() {
 
     let comp = Chart::Composition(CompositionChart {
         prices: Prices::Nominal,
+        heading: Key::LocalBudget,
         title: "C".into(),
         years: vec![2026],
         layers: vec![Layer {
@@ -603,6 +605,7 @@ fn small_and_odd_inputs_still_render() {
     });
     let all_zero = Chart::Composition(CompositionChart {
         prices: Prices::Nominal,
+        heading: Key::LocalBudget,
         title: "Нули".into(),
         years: vec![2026, 2027],
         layers: vec![Layer {
@@ -775,5 +778,57 @@ fn title(chart: &Chart) -> &str {
         Chart::BudgetLine(c) => &c.title,
         Chart::Tornado(c) => &c.title,
         Chart::Attribution(c) => &c.title,
+        Chart::Ranking(c) => &c.title,
+        Chart::Concentration(c) => &c.title,
+    }
+}
+
+#[test]
+fn the_lorenz_curve_and_the_top_share_by_hand() {
+    // 4 places receiving 1, 2, 3, 4 (total 10), given out of order.
+    let v = [3.0, 1.0, 4.0, 2.0];
+    let l = lorenz(&v).unwrap();
+    let want = [(0.0, 0.0), (0.25, 0.1), (0.5, 0.3), (0.75, 0.6), (1.0, 1.0)];
+    assert_eq!(l.len(), want.len());
+    for ((x, y), (wx, wy)) in l.iter().zip(want) {
+        assert!((x - wx).abs() < 1e-12 && (y - wy).abs() < 1e-12, "{l:?}");
+    }
+    // The top 10% of 4 places is 0.4 of the largest: 0.4 * 4 / 10.
+    assert!((top_share(&v, 0.1).unwrap() - 0.16).abs() < 1e-12);
+    // The top half: (4 + 3) / 10.
+    assert!((top_share(&v, 0.5).unwrap() - 0.7).abs() < 1e-12);
+    assert!((top_share(&v, 1.0).unwrap() - 1.0).abs() < 1e-12);
+    // Equal amounts: the top 10% receive 10%.
+    assert!((top_share(&[5.0; 20], 0.1).unwrap() - 0.1).abs() < 1e-12);
+    assert!(lorenz(&[0.0, 0.0]).is_none() && top_share(&[], 0.1).is_none());
+}
+
+#[test]
+fn rankings_and_concentration_draw_in_every_language() {
+    for lang in LANGS {
+        let items: Vec<(String, f64, f64)> = (0..20)
+            .map(|k| {
+                let safe = 150.0 * k as f64;
+                (
+                    format!("Айыл аймак {k} (Ала-Бука району)"),
+                    safe,
+                    2.0 * safe + 900.0,
+                )
+            })
+            .collect();
+        let ranking = Chart::Ranking(RankingChart {
+            title: "Least money per inhabitant".into(),
+            caption: "som per inhabitant".into(),
+            items,
+        });
+        let lorenz = Chart::Concentration(ConcentrationChart {
+            title: "How the money is spread".into(),
+            values: (0..450).map(|k| (k * k) as f64).collect(),
+        });
+        for chart in [ranking, lorenz] {
+            let svg = render_svg(&chart, &meta(lang)).unwrap();
+            assert!(svg.contains(title(&chart)));
+            assert!(!render_png(&chart, &meta(lang)).unwrap().is_empty());
+        }
     }
 }

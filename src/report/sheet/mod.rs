@@ -6,7 +6,7 @@
 
 mod facts;
 mod typeset;
-mod words;
+pub(crate) mod words;
 
 use super::catalog::Catalog;
 use super::charts::{render_svg, Basis, Chart, ChartMeta, Prices};

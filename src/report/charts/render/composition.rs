@@ -67,6 +67,7 @@ pub(super) fn composition<DB: DrawingBackend>(c: &Canvas<DB>, ch: &CompositionCh
         rank: &rank,
         n_on,
         n_off,
+        heading: ch.heading,
     };
     let mut panel_size = LEGEND_SIZE - 2.0;
     while panel_size > 15.0 {
@@ -152,6 +153,7 @@ struct LayerLegend<'a> {
     rank: &'a [usize],
     n_on: usize,
     n_off: usize,
+    heading: Key,
 }
 
 impl LayerLegend<'_> {
@@ -162,7 +164,7 @@ impl LayerLegend<'_> {
         self.layers
             .iter()
             .map(|l| c.text_width(&l.label, size, false))
-            .chain([header(Key::LocalBudget), header(Key::Community)])
+            .chain([header(self.heading), header(Key::Community)])
             .fold(0.0, f64::max)
             .min(Self::LABEL_MAX)
     }
@@ -181,7 +183,7 @@ impl LayerLegend<'_> {
         let line_h = size * 1.18;
         let swatch_h = (size * 1.26).max(30.0);
         let mut ly = top;
-        for (off, key) in [(true, Key::Community), (false, Key::LocalBudget)] {
+        for (off, key) in [(true, Key::Community), (false, self.heading)] {
             let members: Vec<usize> = self
                 .order
                 .iter()

@@ -3,10 +3,12 @@
 //! footer. The palette below is shared, so that a colour means the same on every chart.
 
 mod composition;
+mod concentration;
 mod fan;
 mod heatmap;
 mod npv;
 mod page;
+mod ranking;
 mod states;
 mod variance;
 
@@ -59,6 +61,8 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::BudgetLine(b) => fan::budget_line(c, b),
         Chart::Tornado(k) => variance::tornado(c, k),
         Chart::Attribution(a) => variance::attribution(c, a),
+        Chart::Ranking(r) => ranking::ranking(c, r),
+        Chart::Concentration(k) => concentration::concentration(c, k),
     }?;
     page::footer(c, &meta.footer)
 }
