@@ -3,7 +3,7 @@
 
 use aimak::lang::Lang;
 use aimak::pipeline::run::RunRequest;
-use aimak::pipeline::Basis;
+use aimak::pipeline::{Basis, Format};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -61,6 +61,19 @@ pub enum Command {
         /// with the scenario's cpi driver, path by path).
         #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
         prices: PricesArg,
+    },
+    /// Write a finished run's tables for spreadsheets and scripts into DIR/export/: CSV
+    /// files, one XLSX workbook (a sheet per table) and summary.json, with names, district,
+    /// oblast and population joined in and the unit of every amount in its header.
+    Export {
+        /// The output folder of a finished run (it holds manifest.json).
+        dir: PathBuf,
+        /// Format to write (repeatable). Default: all three.
+        #[arg(long = "format", value_enum, value_name = "FORMAT")]
+        formats: Vec<FormatArg>,
+        /// Language of the names, places and units joined in.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
@@ -121,6 +134,10 @@ pub struct RunArgs {
     /// `aimak report` would on the finished run.
     #[arg(long)]
     pub report: bool,
+    /// Also write the tables for spreadsheets and scripts (export/, as `aimak export` would):
+    /// csv, xlsx or json (repeatable).
+    #[arg(long = "export", value_enum, value_name = "FORMAT")]
+    pub export: Vec<FormatArg>,
     /// Prices of the money in charts and sheets: nominal (money of each year) or start-year
     /// (deflated with the scenario's cpi driver, path by path). The tables hold both:
     /// budget_line.parquet has a prices column, real.parquet the totals in start-year prices.
@@ -146,6 +163,27 @@ impl From<PricesArg> for Basis {
         match p {
             PricesArg::Nominal => Basis::Nominal,
             PricesArg::StartYear => Basis::StartYear,
+        }
+    }
+}
+
+/// An export format on the command line (`--format csv|xlsx|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// One CSV file per table (UTF-8, comma-separated).
+    Csv,
+    /// One XLSX workbook, a sheet per table.
+    Xlsx,
+    /// summary.json: every municipality's standing and the oblast subtotals.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Json => Format::Json,
         }
     }
 }
@@ -187,6 +225,7 @@ impl From<RunArgs> for RunRequest {
             sensitivity: a.sensitivity,
             keep_paths: a.keep_paths,
             report: a.report,
+            export: a.export.into_iter().map(Format::from).collect(),
             prices: a.prices.into(),
         }
     }

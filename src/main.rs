@@ -59,6 +59,19 @@ fn main() -> ExitCode {
                     reports.display()
                 ))
             }),
+        Command::Export { dir, formats, lang } => {
+            let formats: Vec<pipeline::Format> = formats.into_iter().map(Into::into).collect();
+            pipeline::export::export(&dir, &formats, lang.into())
+                .map_err(Stop::from)
+                .and_then(|(folder, written)| {
+                    emit(&format!(
+                        "{} file{} written in {}\n",
+                        written.len(),
+                        if written.len() == 1 { "" } else { "s" },
+                        folder.display()
+                    ))
+                })
+        }
         Command::Schema => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&aimak::scenario::schema::schema()).expect("json")

@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod export;
 pub mod report;
 pub mod run;
 
@@ -18,6 +19,7 @@ pub use crate::report::staging::cleanup_on_signals;
 
 /// The prices charts and sheets show (`--prices`).
 pub use crate::report::charts::Basis;
+pub use crate::report::export::Format;
 
 /// Why a command failed: bad input or usage (exit 1), or a runtime or I/O failure (exit 2).
 #[derive(Debug)]

@@ -30,6 +30,8 @@ pub struct RunRequest {
     pub keep_paths: bool,
     /// Also write the council sheets into reports/.
     pub report: bool,
+    /// Also write these exports into export/.
+    pub export: Vec<crate::report::export::Format>,
     /// The prices of the charts and sheets (the tables carry both).
     pub prices: Basis,
 }
@@ -48,6 +50,7 @@ pub struct RunJob {
     sensitivity: bool,
     keep_paths: bool,
     report: bool,
+    export: Vec<crate::report::export::Format>,
     prices: Basis,
 }
 
@@ -122,6 +125,10 @@ impl RunJob {
             sensitivity: req.sensitivity,
             keep_paths: req.keep_paths,
             report: req.report,
+            export: super::export::chosen(&req.export)
+                .into_iter()
+                .filter(|_| !req.export.is_empty())
+                .collect(),
             prices: req.prices,
         })
     }
@@ -229,6 +236,25 @@ impl RunJob {
             .map_err(Failure::runtime)?;
             entries.extend(sheets.into_iter().map(|n| report::FileEntry {
                 name: format!("reports/{n}"),
+                rows: 0,
+            }));
+        }
+        if !self.export.is_empty() {
+            let dir = staging.dir().join("export");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::runtime(format!("cannot create {}: {e}", dir.display())))?;
+            let files = report::export::write(
+                staging.dir(),
+                &tables,
+                &catalog,
+                &prov,
+                self.lang,
+                &self.export,
+                &dir,
+            )
+            .map_err(Failure::runtime)?;
+            entries.extend(files.into_iter().map(|n| report::FileEntry {
+                name: format!("export/{n}"),
                 rows: 0,
             }));
         }

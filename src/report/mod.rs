@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod charts;
+pub mod export;
 pub mod figures;
 pub mod kept;
 pub mod labels;

@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod determinism;
 mod engine;
+mod export;
 mod fuzz;
 mod golden;
 mod history;
