@@ -66,6 +66,63 @@ const DISTRICTS: [(&str, &[&str]); 7] = [
     ),
 ];
 
+/// The oblasts' and districts' names in Russian and Kyrgyz, for `[place_names]`.
+const PLACE_NAMES: [(&str, &str, &str); 42] = [
+    ("Batken", "Баткен", "Баткен"),
+    ("Jalal-Abad", "Джалал-Абад", "Жалал-Абад"),
+    ("Issyk-Kul", "Иссык-Куль", "Ысык-Көл"),
+    ("Naryn", "Нарын", "Нарын"),
+    ("Osh", "Ош", "Ош"),
+    ("Talas", "Талас", "Талас"),
+    ("Chui", "Чуй", "Чүй"),
+    ("Kadamjay", "Кадамжай", "Кадамжай"),
+    ("Leilek", "Лейлек", "Лейлек"),
+    ("Aksy", "Аксы", "Аксы"),
+    ("Ala-Buka", "Ала-Бука", "Ала-Бука"),
+    ("Bazar-Korgon", "Базар-Коргон", "Базар-Коргон"),
+    ("Chatkal", "Чаткал", "Чаткал"),
+    ("Nooken", "Ноокен", "Ноокен"),
+    ("Suzak", "Сузак", "Сузак"),
+    ("Toguz-Toro", "Тогуз-Торо", "Тогуз-Торо"),
+    ("Toktogul", "Токтогул", "Токтогул"),
+    ("Ak-Suu", "Ак-Суу", "Ак-Суу"),
+    ("Jeti-Oguz", "Джети-Огуз", "Жети-Өгүз"),
+    ("Ton", "Тон", "Тоң"),
+    ("Tup", "Тюп", "Түп"),
+    ("Ak-Talaa", "Ак-Талаа", "Ак-Талаа"),
+    ("At-Bashy", "Ат-Баши", "Ат-Башы"),
+    ("Jumgal", "Джумгал", "Жумгал"),
+    ("Kochkor", "Кочкор", "Кочкор"),
+    ("Alai", "Алай", "Алай"),
+    ("Aravan", "Араван", "Араван"),
+    ("Chon-Alai", "Чон-Алай", "Чоң-Алай"),
+    ("Kara-Kulja", "Кара-Кульджа", "Кара-Кулжа"),
+    ("Kara-Suu", "Кара-Суу", "Кара-Суу"),
+    ("Nookat", "Ноокат", "Ноокат"),
+    ("Uzgen", "Узген", "Өзгөн"),
+    ("Bakai-Ata", "Бакай-Ата", "Бакай-Ата"),
+    ("Kara-Buura", "Кара-Буура", "Кара-Буура"),
+    ("Manas", "Манас", "Манас"),
+    ("Alamudun", "Аламудун", "Аламүдүн"),
+    ("Issyk-Ata", "Иссык-Ата", "Ысык-Ата"),
+    ("Jaiyl", "Жайыл", "Жайыл"),
+    ("Kemin", "Кемин", "Кемин"),
+    ("Moskovsky", "Московский", "Москва"),
+    ("Panfilov", "Панфиловский", "Панфилов"),
+    ("Sokuluk", "Сокулук", "Сокулук"),
+    // The districts named like their oblast (Batken, Issyk-Kul, Naryn, Talas, Chui) share
+    // the oblast's line.
+];
+
+/// A name of [`PLACE_NAMES`] in Russian and Kyrgyz.
+fn translated(en: &str) -> (&'static str, &'static str) {
+    PLACE_NAMES
+        .iter()
+        .find(|(e, _, _)| *e == en)
+        .map(|(_, ru, ky)| (*ru, *ky))
+        .expect("every synthetic name has its translations")
+}
+
 pub const MUNICIPALITIES: usize = 450;
 pub const PROJECTS: usize = 40;
 pub const YEARS: usize = 30;
@@ -97,6 +154,7 @@ format_version = 1
 
 [scenario]
 name = "National synthetic"
+names = {{ ru = "Синтетическая республика", ky = "Синтетикалык республика" }}
 description = "450 municipalities, 40 projects, 2019 regime (synthetic, seed {seed})"
 start_year = 2026
 years = {YEARS}
@@ -171,10 +229,11 @@ volatility = 0.15
         let own = (0.29 * budget).round();
         let grant = (0.71 * budget).round();
         let need = (budget * lognormal(&mut rng, 1.0, 0.1)).round();
+        let (ru, ky) = translated(district);
+        let k = i % 12 + 1;
         let _ = writeln!(
             o,
-            "[[municipality]]\nid = \"{id}\"\nname = \"{district} AA {}\"\ndistrict = \"{district}\"\noblast = \"{oblast}\"\npopulation = {population}\nown_revenue = {own}\nown_revenue_growth = {{ mean = 0.06, sd = 0.05 }}\ngrant = {grant}\ngrant_offset = 0.7\nspending_need = {need}\nindexed = true\n",
-            i % 12 + 1
+            "[[municipality]]\nid = \"{id}\"\nname = \"{district} AA {k}\"\nnames = {{ ru = \"{ru} АА {k}\", ky = \"{ky} АА {k}\" }}\ndistrict = \"{district}\"\noblast = \"{oblast}\"\npopulation = {population}\nown_revenue = {own}\nown_revenue_growth = {{ mean = 0.06, sd = 0.05 }}\ngrant = {grant}\ngrant_offset = 0.7\nspending_need = {need}\nindexed = true\n",
         );
         places.push(Place {
             id,
@@ -261,7 +320,7 @@ volatility = 0.15
         };
         let _ = writeln!(
             o,
-            "[[project]]\nid = \"p{j:02}\"\nname = \"Project {j:02}\"\nkind = \"{kind}\"\ntags = {tags}\nhosts = {hosts}\nstatus = \"{}\"\nstart_year = {start}\nlife_years = {life}\nproducts = {products}\noutput = {{ capacity = {capacity:.0}, ramp_up_years = 1 }}\nvariability = 0.15\nhectares = {hectares}\njobs = {{ local = {jobs}, monthly_wage = 45_000, indexed = true }}\n{risk}",
+            "[[project]]\nid = \"p{j:02}\"\nname = \"Project {j:02}\"\nnames = {{ ru = \"Проект {j:02}\", ky = \"Долбоор {j:02}\" }}\nkind = \"{kind}\"\ntags = {tags}\nhosts = {hosts}\nstatus = \"{}\"\nstart_year = {start}\nlife_years = {life}\nproducts = {products}\noutput = {{ capacity = {capacity:.0}, ramp_up_years = 1 }}\nvariability = 0.15\nhectares = {hectares}\njobs = {{ local = {jobs}, monthly_wage = 45_000, indexed = true }}\n{risk}",
             if planned { "planned" } else { "operating" }
         );
     }
@@ -294,6 +353,12 @@ label = {{ en = "2% paid wholly to the host (2013 rule)", ru = "2% полнос�
 "instrument.infra_2pct_other.route" = [ {{ to = "host", share = 1.0 }} ]
 "#
     );
+    // Oblasts and districts in Russian and Kyrgyz.
+    let _ = writeln!(o, "[place_names]");
+    for (en, ru, ky) in PLACE_NAMES {
+        let _ = writeln!(o, "\"{en}\" = {{ ru = \"{ru}\", ky = \"{ky}\" }}");
+    }
+    let _ = writeln!(o);
     // The 2019 regime, inline so that the file stands alone.
     for fragment in [REGIME, LOCAL_TAXES] {
         let mut skip_scenario = false;
