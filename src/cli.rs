@@ -16,11 +16,24 @@ use std::path::PathBuf;
 ///
 /// Run with no arguments to simulate the built-in example scenario into output/.
 #[derive(Debug, Parser)]
-#[command(name = "aimak", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "aimak",
+    version,
+    about,
+    long_about,
+    max_term_width = 100,
+    after_help = EXIT_CODES
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The exit codes, shown under `--help`.
+const EXIT_CODES: &str =
+    "Exit codes: 0 success; 1 invalid input or usage (every problem of a scenario is \
+listed at once, with file, line and key); 2 runtime or I/O failure (a full disk, a folder \
+that cannot be written).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -31,6 +44,10 @@ pub enum Command {
         /// Scenario files to check.
         #[arg(required = true, value_name = "SCENARIO")]
         scenarios: Vec<PathBuf>,
+        /// Also print where every number comes from: each table's reference and notes, the
+        /// judgement calls marked [U] among them.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Redraw the charts of a finished run from its Parquet tables, without simulating.
     Chart {
@@ -43,6 +60,11 @@ pub enum Command {
         /// with the scenario's cpi driver, path by path).
         #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
         prices: PricesArg,
+        /// Municipalities with charts of their own (repeatable): all, an id, district:NAME or
+        /// oblast:NAME. Default: all of them, or for a run of more than 40, the 40 with the
+        /// most project money.
+        #[arg(long = "charts", value_name = "WHICH")]
+        charts: Vec<String>,
     },
     /// Write the council sheets of a finished run: one printable A4 PDF per municipality
     /// (what it can count on from the projects, the risk to its budget, what each variant
@@ -77,6 +99,14 @@ pub enum Command {
     },
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
+    /// Print a shell completion script: `aimak completions bash > /etc/bash_completion.d/aimak`,
+    /// or for zsh into a folder of $fpath as `_aimak`, for fish into
+    /// ~/.config/fish/completions/aimak.fish, for PowerShell into $PROFILE.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Write a synthetic national scenario (450 municipalities, 40 projects, 30 years) for
     /// runs at national scale. The same seed gives the same file.
     Synth {
@@ -143,6 +173,12 @@ pub struct RunArgs {
     /// budget_line.parquet has a prices column, real.parquet the totals in start-year prices.
     #[arg(long, value_enum, default_value_t = PricesArg::Nominal)]
     pub prices: PricesArg,
+    /// Municipalities with charts (and with --report, council sheets) of their own
+    /// (repeatable): all, an id, district:NAME or oblast:NAME. Default: all of them, or for a
+    /// run of more than 40, the 40 with the most project money; the run says what it left
+    /// out. The overview page and the national charts always cover every municipality.
+    #[arg(long = "charts", value_name = "WHICH")]
+    pub charts: Vec<String>,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -227,6 +263,7 @@ impl From<RunArgs> for RunRequest {
             report: a.report,
             export: a.export.into_iter().map(Format::from).collect(),
             prices: a.prices.into(),
+            charts: a.charts,
         }
     }
 }

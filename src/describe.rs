@@ -170,6 +170,83 @@ fn describe_raw(s: &Scenario) -> String {
     o
 }
 
+/// What a fragment declares: its files and how many of each table.
+pub fn fragment(f: &crate::scenario::fragment::Fragment) -> String {
+    let mut o = String::new();
+    if f.files.len() > 1 {
+        let _ = writeln!(o, "  includes {}", f.files[1..].join(", "));
+    }
+    for (section, n) in &f.sections {
+        let _ = writeln!(o, "  {section}: {n}");
+    }
+    crate::diag::printable(&o).into_owned()
+}
+
+/// Where every number comes from: each table's `reference` and `notes` as the file gives
+/// them, in scenario order (`aimak check --verbose`). Judgement calls are the notes marked
+/// `[U]`; they are printed whole so a reader sees what was assumed and why.
+pub fn sources(s: &Scenario) -> String {
+    crate::diag::printable(&sources_raw(s)).into_owned()
+}
+
+fn sources_raw(s: &Scenario) -> String {
+    let m = &s.baseline;
+    let mut entries: Vec<(String, &Notes)> = vec![("scenario".to_string(), &m.notes)];
+    entries.extend(
+        m.drivers
+            .iter()
+            .map(|d| (format!("driver {}", d.id), &d.notes)),
+    );
+    entries.extend(
+        m.municipalities
+            .iter()
+            .map(|mu| (format!("municipality {}", mu.id), &mu.notes)),
+    );
+    entries.extend(m.funds.iter().map(|f| (format!("fund {}", f.id), &f.notes)));
+    entries.extend(
+        m.projects
+            .iter()
+            .map(|p| (format!("project {}", p.id), &p.notes)),
+    );
+    entries.extend(
+        m.instruments
+            .iter()
+            .map(|i| (format!("instrument {}", i.id), &i.notes)),
+    );
+    entries.extend(
+        s.variants
+            .iter()
+            .map(|v| (format!("variant {}", v.name), &v.notes)),
+    );
+    let mut o = String::new();
+    let (mut sourced, mut judged) = (0, 0);
+    let _ = writeln!(o, "  sources and judgement calls ([U]):");
+    for (what, n) in entries {
+        if n.reference.is_none() && n.notes.is_none() {
+            continue;
+        }
+        let _ = writeln!(o, "    {what}");
+        if let Some(r) = &n.reference {
+            sourced += 1;
+            let _ = writeln!(o, "      reference: {}", one_line(r));
+        }
+        if let Some(t) = &n.notes {
+            judged += usize::from(t.contains("[U]"));
+            let _ = writeln!(o, "      notes: {}", one_line(t));
+        }
+    }
+    let _ = writeln!(
+        o,
+        "    {sourced} tables give a reference, {judged} mark a judgement call [U]"
+    );
+    o
+}
+
+/// Multi-line TOML strings on one line, so each entry stays one readable block.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn dated(d: &Dated) -> String {
     if d.is_constant() {
         format!("{}", d.points()[0].1)

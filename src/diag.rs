@@ -204,18 +204,21 @@ pub struct ScenarioErrors {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl ScenarioErrors {
+    /// Every problem, under a line that names what has them ("the scenario", "the fragment").
+    pub fn listed(&self, what: &str) -> String {
+        let n = self.diagnostics.len();
+        let mut s = format!("{what} has {n} problem{}:\n", if n == 1 { "" } else { "s" });
+        for d in &self.diagnostics {
+            s.push_str(&format!("  {d}\n"));
+        }
+        s
+    }
+}
+
 impl fmt::Display for ScenarioErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.diagnostics.len();
-        writeln!(
-            f,
-            "the scenario has {n} problem{}:",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for d in &self.diagnostics {
-            writeln!(f, "  {d}")?;
-        }
-        Ok(())
+        f.write_str(&self.listed("the scenario"))
     }
 }
 

@@ -40,10 +40,12 @@ fn main() -> ExitCode {
         report: true,
         ..RunArgs::default()
     })) {
-        Command::Check { scenarios } => match pipeline::check::check(&scenarios) {
-            Ok(text) => emit(&text),
-            Err((text, failure)) => emit(&text).and(Err(failure.into())),
-        },
+        Command::Check { scenarios, verbose } => {
+            match pipeline::check::check(&scenarios, verbose) {
+                Ok(text) => emit(&text),
+                Err((text, failure)) => emit(&text).and(Err(failure.into())),
+            }
+        }
         Command::Report {
             dir,
             municipalities,
@@ -77,6 +79,12 @@ fn main() -> ExitCode {
             serde_json::to_string_pretty(&aimak::scenario::schema::schema()).expect("json")
         )),
         Command::Run(args) => run(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "aimak", &mut script);
+            emit(&String::from_utf8_lossy(&script))
+        }
         Command::Synth { seed, out } => {
             let text = aimak::synth::national(seed);
             match out {
@@ -86,11 +94,14 @@ fn main() -> ExitCode {
                 }),
             }
         }
-        Command::Chart { dir, lang, prices } => {
-            pipeline::chart::chart(&dir, lang.into(), prices.into())
-                .map_err(Stop::from)
-                .and_then(|charts| emit(&format!("charts redrawn in {}\n", charts.display())))
-        }
+        Command::Chart {
+            dir,
+            lang,
+            prices,
+            charts,
+        } => pipeline::chart::chart(&dir, lang.into(), prices.into(), &charts)
+            .map_err(Stop::from)
+            .and_then(|charts| emit(&format!("charts redrawn in {}\n", charts.display()))),
     };
     match result {
         Ok(()) | Err(Stop::ClosedPipe) => ExitCode::SUCCESS,
@@ -108,11 +119,19 @@ fn main() -> ExitCode {
 fn run(args: RunArgs) -> Result<(), Stop> {
     let quiet = args.quiet;
     let job = pipeline::run::RunJob::new(args.into())?;
+    if !quiet {
+        let _ = writeln!(std::io::stderr(), "{}", job.outline());
+    }
     let bar = progress_bar(quiet);
+    // The bar shows the largest share of the work told so far, so it never goes backwards
+    // (a refining second pass tells its blocks against a larger total).
+    let shown = std::sync::atomic::AtomicU64::new(0);
     let progress = |done: usize, total: usize| {
         if let Some(b) = &bar {
-            b.set_length(total as u64);
-            b.set_position(done as u64);
+            let part = (done as u64 * BAR_STEPS / total.max(1) as u64).min(BAR_STEPS);
+            if shown.fetch_max(part, std::sync::atomic::Ordering::Relaxed) < part {
+                b.set_position(part);
+            }
         }
     };
     let outcome = job.execute(&progress)?;
@@ -141,6 +160,9 @@ fn emit(text: &str) -> Result<(), Stop> {
     }
 }
 
+/// The bar counts thousandths of the run.
+const BAR_STEPS: u64 = 1000;
+
 /// A progress bar on stderr, only on a terminal and without --quiet. It appears after a
 /// moment, so short runs stay quiet.
 fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
@@ -149,7 +171,7 @@ fn progress_bar(quiet: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::with_draw_target(
-        Some(0),
+        Some(BAR_STEPS),
         indicatif::ProgressDrawTarget::stderr_with_hz(5),
     );
     bar.set_style(

@@ -6,8 +6,13 @@ use crate::report::{charts::Basis, figures::Tables, Manifest, Staging};
 use std::path::{Path, PathBuf};
 
 /// Redraws the charts of a finished run from its tables, replacing its charts/ folder whole.
-pub fn chart(dir: &Path, lang: Lang, basis: Basis) -> Result<PathBuf, Failure> {
+/// `charts` chooses the municipalities with charts of their own (see
+/// [`crate::report::selection`]).
+pub fn chart(dir: &Path, lang: Lang, basis: Basis, charts: &[String]) -> Result<PathBuf, Failure> {
     let mut manifest = finished_run(dir)?;
+    let selection = crate::report::selection::Selection::parse(charts);
+    super::run::check_selection(&selection, &manifest.catalog)?;
+    let only = selection.ids(&manifest.catalog);
     let tables = Tables::read(dir).map_err(Failure::input)?;
     check_prices(dir, &tables, basis)?;
     // Draw into a staging folder beside charts/, then swap it in whole.
@@ -18,6 +23,7 @@ pub fn chart(dir: &Path, lang: Lang, basis: Basis) -> Result<PathBuf, Failure> {
         &manifest.provenance,
         lang,
         basis,
+        only.as_deref(),
         staging.dir(),
     )
     .map_err(Failure::runtime)?;

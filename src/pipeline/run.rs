@@ -9,7 +9,9 @@ use super::Failure;
 use crate::lang::Lang;
 use crate::model::Scenario;
 use crate::model::BASELINE;
-use crate::report::{self, charts::Basis, kept, Manifest, Provenance, Staging};
+use crate::report::{
+    self, charts::Basis, kept, selection::Selection, Manifest, Provenance, Staging,
+};
 use crate::results::KeptBlock;
 use crate::sim::{self, Settings};
 use std::path::{Path, PathBuf};
@@ -34,6 +36,8 @@ pub struct RunRequest {
     pub export: Vec<crate::report::export::Format>,
     /// The prices of the charts and sheets (the tables carry both).
     pub prices: Basis,
+    /// The words of `--charts`: the municipalities with charts and sheets of their own.
+    pub charts: Vec<String>,
 }
 
 /// A run with every setting checked and every default resolved.
@@ -52,6 +56,7 @@ pub struct RunJob {
     report: bool,
     export: Vec<crate::report::export::Format>,
     prices: Basis,
+    charts: Selection,
 }
 
 /// What a finished run reports besides its folder.
@@ -71,6 +76,12 @@ impl RunJob {
         }
         .map_err(Failure::input)?;
         let variants = choose_variants(&scenario, &req.variants)?;
+        let charts = Selection::parse(&req.charts);
+        {
+            let names: Vec<&str> = variants.iter().map(String::as_str).collect();
+            let cat = report::catalog::Catalog::new(&scenario, &sim::selected(&scenario, &names));
+            check_selection(&charts, &cat)?;
+        }
         let paths = match (req.paths, req.precision) {
             (Some(p), _) => p,
             (None, Some(_)) => 1 << 20,
@@ -130,7 +141,16 @@ impl RunJob {
                 .filter(|_| !req.export.is_empty())
                 .collect(),
             prices: req.prices,
+            charts,
         })
+    }
+
+    /// What the run will compute and about how much memory it needs, in `lang`: said
+    /// before a run starts, so a long or large one is no surprise.
+    pub fn outline(&self) -> String {
+        let names: Vec<&str> = self.variants.iter().map(String::as_str).collect();
+        let o = sim::outline(&self.scenario, &names, &self.settings);
+        report::summary::outline(self.lang, &o, self.precision.is_some())
     }
 
     /// Simulates and writes the output folder. `progress(done, total)` is called as blocks
@@ -203,12 +223,14 @@ impl RunJob {
         };
         let catalog = report::catalog::Catalog::new(&self.scenario, &selected);
         let tables = report::figures::Tables::from_frames(&frames);
+        let only = self.charts.ids(&catalog);
         let charts = report::write_charts(
             &tables,
             &catalog,
             &prov,
             self.lang,
             self.prices,
+            only.as_deref(),
             &staging.dir().join("charts"),
         )?;
         let mut entries: Vec<report::FileEntry> = files
@@ -230,7 +252,7 @@ impl RunJob {
                 &prov,
                 self.lang,
                 self.prices,
-                &[],
+                only.as_deref().unwrap_or_default(),
                 &dir,
             )
             .map_err(Failure::runtime)?;
@@ -269,6 +291,20 @@ impl RunJob {
             name: page.to_string(),
             rows: 0,
         });
+        // The terminal summary reads the same standings as the overview page.
+        let mut summary = report::summary::text(&tables, &catalog, &prov, self.lang, &self.out)
+            .map_err(|e| Failure::runtime(format!("cannot summarise the run: {e}")))?;
+        if only.is_none() && catalog.municipalities.len() > report::selection::MAX_CHARTED {
+            summary.push_str(&report::summary::charted(
+                self.lang,
+                report::selection::MAX_CHARTED,
+                catalog.municipalities.len(),
+            ));
+        }
+        if let Some(shares) = &shares {
+            summary.push('\n');
+            summary.push_str(&report::summary::drivers(shares, &catalog, self.lang));
+        }
         let manifest = Manifest {
             provenance: prov,
             lang: self.lang.code().to_string(),
@@ -287,14 +323,10 @@ impl RunJob {
                 p.paths
             )
         });
-        let mut summary = report::summary::text(&results, baseline, &self.out);
-        if let Some(shares) = &shares {
-            summary.push_str(&report::summary::drivers(shares, baseline));
-        }
         if self.report {
-            summary.push_str(&format!(
-                "Council sheets (PDF, one per municipality): {}\n",
-                self.out.join("reports").display()
+            summary.push_str(&report::summary::sheets(
+                self.lang,
+                &self.out.join("reports"),
             ));
         }
         Ok(RunOutcome {
@@ -304,6 +336,22 @@ impl RunJob {
             note,
         })
     }
+}
+
+/// Refuses `--charts` words that match no municipality of the run, all at once.
+pub(super) fn check_selection(
+    charts: &Selection,
+    cat: &report::catalog::Catalog,
+) -> Result<(), Failure> {
+    let bad = charts.unmatched(cat);
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "--charts {}: {}",
+        bad.join(", "),
+        report::selection::known(cat)
+    )))
 }
 
 /// The variants to run, baseline first: those named, or every variant of the scenario.

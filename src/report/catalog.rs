@@ -35,7 +35,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn new(id: &str, name: &str, names: &Names) -> Entry {
+    pub(crate) fn new(id: &str, name: &str, names: &Names) -> Entry {
         Entry {
             id: id.to_string(),
             name: name.to_string(),
@@ -151,6 +151,17 @@ impl Judgement {
     }
 }
 
+/// The baseline's name in each language (a scenario names its variants, not the baseline).
+fn baseline_names(name: &str) -> BTreeMap<String, String> {
+    if name != crate::model::BASELINE {
+        return BTreeMap::new();
+    }
+    [("ru", "базовый сценарий"), ("ky", "базалык сценарий")]
+        .into_iter()
+        .map(|(l, n)| (l.to_string(), n.to_string()))
+        .collect()
+}
+
 impl Catalog {
     pub fn new(s: &Scenario, variants: &[(&str, &Model)]) -> Catalog {
         let m = &s.baseline;
@@ -244,7 +255,7 @@ impl Catalog {
                         .iter()
                         .find(|v| v.name == *name)
                         .map(|v| v.label.clone())
-                        .unwrap_or_default();
+                        .unwrap_or_else(|| baseline_names(name));
                     Entry::new(
                         name,
                         label.get("en").map(String::as_str).unwrap_or(name),

@@ -7,7 +7,7 @@
 use super::schema::{col, table};
 use super::{Provenance, ReportError};
 use crate::results::{KeptBlock, KeptRows};
-use polars::io::parquet::write::{BatchedWriter, KeyValueMetadata};
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -47,7 +47,7 @@ impl PathWriter {
         };
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(prov.key_values())))
+            .with_key_value_metadata(Some(super::parquet_metadata(prov, &schema)))
             .batched(&schema)
             .map_err(table_err)?;
         // A small bound keeps memory flat if the writer falls behind.

@@ -11,6 +11,7 @@ pub mod kept;
 pub mod labels;
 pub mod national;
 pub mod schema;
+pub mod selection;
 pub mod sheet;
 pub mod staging;
 pub mod summary;
@@ -190,16 +191,88 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     }
 }
 
-/// Writes one data frame as Parquet (zstd) with the provenance as key-value metadata.
+/// The key-value metadata of every Parquet file aimak writes, for a table of `schema`: the
+/// provenance as plain file key-value pairs, and the same pairs as the `custom_metadata` of
+/// the Arrow schema in the `ARROW:schema` entry, where pyarrow (and so pandas and the Arrow
+/// ecosystem) looks for schema metadata.
+///
+/// polars 0.55 writes `ARROW:schema` without custom metadata and cannot be handed a function
+/// of its own schema (`KeyValueMetadata::DynamicRust` has no public constructor), but it keeps
+/// an `ARROW:schema` entry it is given. So this encodes the Arrow schema exactly as polars does
+/// (its `schema_to_metadata_key` on `Schema::to_arrow(CompatLevel::newest())`, which is what
+/// `ParquetWriter::batched` derives), adds the provenance to that IPC message, and puts the
+/// result first.
+pub fn parquet_metadata(prov: &Provenance, schema: &Schema) -> KeyValueMetadata {
+    let pairs = prov.key_values();
+    let own =
+        polars_parquet::write::schema_to_metadata_key(&schema.to_arrow(CompatLevel::newest()));
+    let mut kv = Vec::with_capacity(pairs.len() + 1);
+    if let Some(value) = own.value {
+        // Should the message not decode, polars' own entry is kept as it is: the file is
+        // still complete and readable, only without the provenance in the Arrow schema (the
+        // integration test parquet_meta checks that this path is not the one taken).
+        let value = arrow_schema_with_metadata(&value, &pairs).unwrap_or(value);
+        kv.push((own.key, value));
+    }
+    kv.extend(pairs);
+    KeyValueMetadata::from_static(kv)
+}
+
+/// `encoded` (an `ARROW:schema` value: base64 of 0xFFFFFFFF, the little-endian u32 length and
+/// an Arrow IPC `Message` flatbuffer holding a `Schema`) with `pairs` set in the schema's
+/// `custom_metadata` (replacing entries of the same keys, keeping any others); `None` if it
+/// does not decode.
+fn arrow_schema_with_metadata(encoded: &str, pairs: &[(String, String)]) -> Option<String> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    use polars_arrow_format::ipc;
+    use polars_arrow_format::ipc::planus::ReadAsRoot as _;
+
+    const CONTINUATION: [u8; 4] = [0xFF; 4];
+    let bytes = STANDARD.decode(encoded).ok()?;
+    let (prefix, rest) = bytes.split_at_checked(8)?;
+    if prefix[..4] != CONTINUATION {
+        return None;
+    }
+    let len = u32::from_le_bytes(prefix[4..].try_into().ok()?) as usize;
+    let message = ipc::MessageRef::read_as_root(rest.get(..len)?).ok()?;
+    let mut message = ipc::Message::try_from(message).ok()?;
+    let Some(ipc::MessageHeader::Schema(schema)) = message.header.as_mut() else {
+        return None;
+    };
+    let mut custom = schema.custom_metadata.take().unwrap_or_default();
+    custom.retain(|kv| {
+        !pairs
+            .iter()
+            .any(|(k, _)| kv.key.as_deref() == Some(k.as_str()))
+    });
+    custom.extend(pairs.iter().map(|(k, v)| ipc::KeyValue {
+        key: Some(k.clone()),
+        value: Some(v.clone()),
+    }));
+    schema.custom_metadata = Some(custom);
+
+    let mut builder = ipc::planus::Builder::new();
+    let body = builder.finish(&message, None);
+    let mut out = Vec::with_capacity(body.len() + 8);
+    out.extend_from_slice(&CONTINUATION);
+    out.extend_from_slice(&u32::try_from(body.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(body);
+    Some(STANDARD.encode(out))
+}
+
+/// Writes one data frame as Parquet (zstd) with the provenance as key-value metadata (see
+/// [`parquet_metadata`]).
 pub fn write_parquet(
     df: &mut DataFrame,
     path: &Path,
     prov: &Provenance,
 ) -> Result<(), ReportError> {
     let file = std::fs::File::create(path).map_err(io(path))?;
+    let metadata = parquet_metadata(prov, df.schema());
     ParquetWriter::new(file)
         .with_compression(ParquetCompression::Zstd(None))
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(prov.key_values())))
+        .with_key_value_metadata(Some(metadata))
         .finish(df)
         .map_err(|source| ReportError::Table {
             name: path.display().to_string(),
@@ -250,6 +323,7 @@ pub fn write_charts(
     prov: &Provenance,
     lang: crate::lang::Lang,
     basis: charts::Basis,
+    only: Option<&[String]>,
     charts_dir: &Path,
 ) -> Result<Vec<String>, ReportError> {
     let prices = basis.prices(catalog.start_year);
@@ -257,7 +331,7 @@ pub fn write_charts(
         name: "charts".into(),
         source,
     };
-    let mut list = figures::figures(tables, catalog, lang, None, prices).map_err(table_error)?;
+    let mut list = figures::figures(tables, catalog, lang, only, prices).map_err(table_error)?;
     list.extend(national::charts::figures(tables, catalog, lang).map_err(table_error)?);
     let meta = charts::ChartMeta {
         lang,

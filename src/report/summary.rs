@@ -1,124 +1,518 @@
-//! The short summary printed after a run.
+//! The summary printed after a run, in the run's language. It reads the same standings as
+//! the overview page (`national::standings`), so the terminal and the page never disagree.
+//!
+//! A run of a few municipalities prints each of them; a national run prints the ones with
+//! the most and the least project money, the oblast subtotals and the national total, and
+//! points to the overview page and the exports for the rest.
 
-use crate::model::Model;
-use crate::results::stream;
-use crate::results::{Results, Share};
-use crate::stats::quantile::Named;
+use super::catalog::Catalog;
+use super::figures::{strs, years, Tables};
+use super::labels::{fmt_number, fmt_paths, fmt_percent, money_decimals};
+use super::national::{self, Standing, Subtotal};
+use super::schema::col;
+use super::Provenance;
+use crate::lang::Lang;
+use crate::model::BASELINE;
+use crate::results::{Share, MATERIAL_GAIN};
+use polars::prelude::PolarsResult;
 use std::fmt::Write;
 
-/// Per municipality and variant: the median and P10-P90 of the NPV of project money, the
-/// project money that is safe to budget in the first year (90% confidence, the 10th
-/// percentile), and the first year with more than a 20% chance of a shortfall; for a variant,
-/// also the paired gain over the baseline (present value, total, chance of a material gain).
-pub fn text(results: &Results, model: &Model, out_dir: &std::path::Path) -> String {
+/// Runs of at most this many municipalities print every one; larger runs print the
+/// `EACH_END` with the most and the least, and the subtotals.
+pub const ALL_UP_TO: usize = 25;
+const EACH_END: usize = 10;
+
+/// The summary of a finished run.
+pub fn text(
+    tables: &Tables,
+    cat: &Catalog,
+    prov: &Provenance,
+    lang: Lang,
+    out_dir: &std::path::Path,
+) -> PolarsResult<String> {
+    let w = words(lang);
     let mut o = String::new();
+    let scenario = cat.scenario_names.get(lang.code()).unwrap_or(&cat.scenario);
+    let (first, last) = horizon(tables, BASELINE)?;
     let _ = writeln!(
         o,
-        "{} ({} paths, seed {}). Project money over {}-{}, present value at {}%:",
-        model.name,
-        results.paths,
-        results.seed,
-        model.start_year,
-        model.year(model.years - 1),
-        model.discount_rate * 100.0
+        "{scenario}: {}, {} {}, {first}–{last}.",
+        fmt_paths(lang, prov.paths),
+        w.seed,
+        prov.seed
     );
-    for v in &results.variants {
-        // A variant may move or resize the horizon: then it says its own.
-        let (first, last) = (v.years[0], v.years[v.years.len() - 1]);
-        if (first, last) == (model.start_year, model.year(model.years - 1)) {
-            let _ = writeln!(o, "  {}:", v.name);
+    let pct = cat.discount_rate * 100.0;
+    let rate = fmt_number(lang, pct, if pct.fract() == 0.0 { 0 } else { 1 });
+    let _ = writeln!(o, "{}", (w.unit)(&rate));
+    for line in [
+        w.median_means,
+        w.safe_means(first).as_str(),
+        w.shortfall_means,
+    ] {
+        let _ = writeln!(o, "  {line}");
+    }
+    // The baseline's standings carry every variant's paired gain.
+    let baseline = national::standings(tables, cat, lang, BASELINE)?;
+    for variant in &cat.variants {
+        let rows = if variant.id == BASELINE {
+            baseline.clone()
         } else {
-            let _ = writeln!(o, "  {} ({first}-{last}):", v.name);
+            national::standings(tables, cat, lang, &variant.id)?
+        };
+        if rows.iter().all(|r| r.npv_median.is_nan()) {
+            continue;
         }
-        for (mu, mr) in v.municipalities.iter().enumerate() {
-            let name = &model.municipalities[mu].name;
-            let Some(pt) = mr.stream(stream::PROJECT_TOTAL) else {
-                continue;
-            };
-            let q = pt.npv.q;
-            let first = mr.shortfall.as_ref().and_then(|sf| {
-                sf.iter()
-                    .position(|s| s.p > 0.2)
-                    .map(|t| v.years[t].to_string())
-            });
-            // What the council can write into the first budget year with 90% confidence.
-            let safe = pt.years.first().map_or(f64::NAN, |s| s.q.p10());
-            let _ = writeln!(
-                o,
-                "    {:<28} median {:>8} M  (P10-P90 {} - {} M)  safe in {}: {} M  shortfall >20%: {}",
-                truncate(name, 28),
-                millions(q.p50()),
-                millions(q.p10()),
-                millions(q.p90()),
-                v.years[0],
-                millions(safe),
-                first.unwrap_or_else(|| if mr.shortfall.is_some() {
-                    "never".into()
-                } else {
-                    "no need given".into()
-                })
-            );
-            // A variant's gain is the paired difference, future by future: not the
-            // difference of the two medians above, which is not the median gain.
-            let gain = v.compare.as_ref().and_then(|c| {
-                let cm = c.iter().find(|c| c.id == mr.id)?;
-                cm.streams.iter().find(|s| s.name == stream::PROJECT_TOTAL)
-            });
-            if let Some(g) = gain {
-                let _ = writeln!(
-                    o,
-                    "    {:<28} gain, paired: present value median {} M (P10-P90 {} - {} M), total {} M, P(gain > {}% of baseline) {:.0}%",
-                    "",
-                    millions(g.npv.summary.q.p50()),
-                    millions(g.npv.summary.q.p10()),
-                    millions(g.npv.summary.q.p90()),
-                    millions(g.total.summary.q.p50()),
-                    crate::results::MATERIAL_GAIN * 100.0,
-                    g.total.p_material * 100.0
-                );
+        let (vf, vl) = horizon(tables, &variant.id)?;
+        let label = variant.name_in(lang.code());
+        let _ = writeln!(o);
+        if (vf, vl) == (first, last) {
+            let _ = writeln!(o, "{label}");
+        } else {
+            let _ = writeln!(o, "{label} ({vf}–{vl})");
+        }
+        standings(&mut o, lang, &w, &rows, vf);
+        if variant.id != BASELINE {
+            gain(&mut o, lang, &w, &variant.id, label, &baseline);
+        }
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{} {}", w.files, out_dir.display());
+    Ok(o)
+}
+
+/// The first and last year a variant's tables cover.
+fn horizon(tables: &Tables, variant: &str) -> PolarsResult<(i32, i32)> {
+    let d = &tables.budget_line;
+    let (v, y) = (strs(d, col::VARIANT)?, years(d)?);
+    let ys = (0..d.height())
+        .filter(|&i| v[i] == variant)
+        .filter_map(|i| y[i]);
+    let (lo, hi) = ys.fold((i32::MAX, i32::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    Ok(if lo > hi { (0, 0) } else { (lo, hi) })
+}
+
+/// The standings of one variant: every municipality of a small run, or the two ends of a
+/// large one with the oblast subtotals and the total.
+fn standings(o: &mut String, lang: Lang, w: &Words, rows: &[Standing], first: i32) {
+    let mut by_median: Vec<&Standing> = rows.iter().filter(|r| !r.npv_median.is_nan()).collect();
+    by_median.sort_by(|a, b| {
+        b.npv_median
+            .total_cmp(&a.npv_median)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let safe_head = format!("{} {first}", w.safe);
+    let head = [w.median, w.range, safe_head.as_str(), w.shortfall];
+    if by_median.len() <= ALL_UP_TO {
+        table(o, lang, w, &head, &by_median);
+        if rows.len() > 1 {
+            let (_, all) = national::subtotals(rows);
+            subtotal_line(o, lang, w, w.total, &all);
+        }
+        return;
+    }
+    // Places that receive nothing in most futures are counted, not listed as "the least".
+    let some = by_median.iter().filter(|r| r.npv_median > 0.0).count();
+    let least = EACH_END.min(some.saturating_sub(EACH_END));
+    let _ = writeln!(o, "  {}", w.most(EACH_END));
+    table(o, lang, w, &head, &by_median[..EACH_END]);
+    if least > 0 {
+        let _ = writeln!(o, "  {}", w.least(least));
+        table(o, lang, w, &head, &by_median[some - least..some]);
+    }
+    if some < by_median.len() {
+        let _ = writeln!(o, "  {}", (w.nothing)(by_median.len() - some));
+    }
+    let _ = writeln!(o, "  {}", w.rest(by_median.len() - EACH_END - least));
+    let (oblasts, all) = national::subtotals(rows);
+    let _ = writeln!(o, "  {}", w.by_oblast);
+    for s in &oblasts {
+        subtotal_line(o, lang, w, &s.oblast, s);
+    }
+    subtotal_line(o, lang, w, w.total, &all);
+}
+
+/// A table of standings: the name column as wide as the longest name (names are never cut).
+fn table(o: &mut String, lang: Lang, w: &Words, head: &[&str; 4], rows: &[&Standing]) {
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.name.clone(),
+                m(lang, r.npv_median),
+                format!("{} – {}", m(lang, r.npv_safe), m(lang, r.npv_p90)),
+                m(lang, r.first_safe_90),
+                match (r.first_risky_year, r.has_need) {
+                    (Some(y), _) => y.to_string(),
+                    (None, true) => w.never.to_string(),
+                    (None, false) => w.no_need.to_string(),
+                },
+            ]
+        })
+        .collect();
+    let header = [w.name, head[0], head[1], head[2], head[3]];
+    print_rows(o, &header, &cells);
+}
+
+/// Rows under a header, the first column left-aligned and the others right-aligned, each
+/// as wide as its widest cell.
+fn print_rows<const N: usize>(o: &mut String, header: &[&str; N], cells: &[[String; N]]) {
+    let width = |k: usize| {
+        cells
+            .iter()
+            .map(|c| c[k].chars().count())
+            .chain([header[k].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..N).map(width).collect();
+    let line = |cols: Vec<&str>| {
+        let mut s = String::from("   ");
+        for (k, c) in cols.iter().enumerate() {
+            let pad = widths[k] - c.chars().count();
+            if k == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str("  ");
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
             }
         }
-    }
-    let _ = writeln!(o, "Tables and charts: {}", out_dir.display());
-    o
-}
-
-fn millions(x: f64) -> String {
-    format!("{:.1}", x / 1e6)
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
+        s.trim_end().to_string()
+    };
+    let _ = writeln!(o, "{}", line(header.to_vec()));
+    for c in cells {
+        let _ = writeln!(o, "{}", line(c.iter().map(String::as_str).collect()));
     }
 }
 
-/// Per municipality, the largest share of the variance of the NPV of project money.
-pub fn drivers(shares: &[Share], model: &Model) -> String {
-    let mut o = String::new();
+fn subtotal_line(o: &mut String, lang: Lang, w: &Words, what: &str, s: &Subtotal) {
     let _ = writeln!(
         o,
-        "What drives the uncertainty of project money (NPV, first-order share of variance):"
+        "   {what} {}",
+        (w.subtotal)(s.municipalities, &m(lang, s.npv_mean))
     );
-    for m in &model.municipalities {
+}
+
+/// A variant's gain over the baseline, paired future by future, from the baseline's
+/// standings.
+fn gain(o: &mut String, lang: Lang, w: &Words, variant: &str, label: &str, rows: &[Standing]) {
+    let material = fmt_percent(lang, MATERIAL_GAIN, 0);
+    let mut with: Vec<(&Standing, &national::Gain)> = rows
+        .iter()
+        .filter_map(|r| Some((r, r.gains.iter().find(|g| g.variant == variant)?)))
+        .collect();
+    if with.is_empty() {
+        return;
+    }
+    with.sort_by(|a, b| {
+        b.1.npv_median
+            .total_cmp(&a.1.npv_median)
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    });
+    let _ = writeln!(o);
+    let _ = writeln!(o, "  {}", (w.gain_title)(label));
+    let p_head = (w.p_material)(&material);
+    let header = [w.name, w.median, w.range, w.total_gain, p_head.as_str()];
+    let n = with.len();
+    let shown: Vec<&(&Standing, &national::Gain)> = if n <= ALL_UP_TO {
+        with.iter().collect()
+    } else {
+        with[..EACH_END]
+            .iter()
+            .chain(&with[n - EACH_END..])
+            .collect()
+    };
+    let cells: Vec<[String; 5]> = shown
+        .iter()
+        .map(|(r, g)| {
+            [
+                r.name.clone(),
+                m(lang, g.npv_median),
+                format!("{} – {}", m(lang, g.npv_p10), m(lang, g.npv_p90)),
+                m(lang, g.total_median),
+                fmt_percent(lang, g.p_material, 0),
+            ]
+        })
+        .collect();
+    if n > ALL_UP_TO {
+        let _ = writeln!(o, "  {}", (w.gain_ends)(EACH_END));
+    }
+    print_rows(o, &header, &cells);
+    if n > 1 {
+        let sum: f64 = with.iter().map(|(_, g)| g.npv_mean).sum();
+        let _ = writeln!(o, "   {} {}", w.total, (w.mean_gain)(n, &m(lang, sum)));
+    }
+}
+
+/// The line said before a run: paths, variants, statistics cells and memory. A run to a
+/// precision says "at most" its paths.
+pub fn outline(lang: Lang, o: &crate::sim::Outline, up_to: bool) -> String {
+    let gb = o.bytes as f64 / 1e9;
+    let (g, m) = match lang {
+        Lang::En => ("GB", "MB"),
+        Lang::Ru | Lang::Ky => ("ГБ", "МБ"),
+    };
+    let memory = if gb >= 0.1 {
+        format!("{} {g}", fmt_number(lang, gb, 1))
+    } else {
+        format!(
+            "{} {m}",
+            fmt_number(lang, (o.bytes as f64 / 1e6).max(1.0), 0)
+        )
+    };
+    let paths = fmt_paths(lang, o.paths);
+    let cells = fmt_number(lang, o.cells as f64, 0);
+    let n = o.variants;
+    match lang {
+        Lang::En => format!(
+            "Simulating {}{paths} of {n} variant{} ({cells} statistics cells): about {memory} of memory.",
+            if up_to { "at most " } else { "" },
+            if n == 1 { "" } else { "s" }
+        ),
+        Lang::Ru => format!(
+            "Моделирование: {}{paths}, вариантов сценария: {n} ({cells} ячеек статистики); нужно около {memory} памяти.",
+            if up_to { "не более " } else { "" }
+        ),
+        Lang::Ky => format!(
+            "Моделдөө: {}{paths}, сценарийдин варианттары: {n} ({cells} статистика уячасы); болжол менен {memory} эс тутум керек.",
+            if up_to { "эң көп " } else { "" }
+        ),
+    }
+}
+
+/// The line that says which municipalities got charts of their own, when a large run
+/// charted only some of them.
+pub fn charted(lang: Lang, shown: usize, total: usize) -> String {
+    let skipped = total - shown;
+    match lang {
+        Lang::En => format!("Charts of their own for the {shown} municipalities with the most project money (median present value); {skipped} others are not charted. Choose with --charts: all, an id, district:NAME, oblast:NAME. The overview page and the national charts cover all {total}.\n"),
+        Lang::Ru => format!("Отдельные графики — для {shown} айыл аймаков с наибольшими доходами от проектов (медиана приведённой стоимости); ещё {skipped} без графиков. Выбрать другие: --charts all, id, district:НАЗВАНИЕ, oblast:НАЗВАНИЕ. Обзорная страница и графики по стране охватывают все {total}.\n"),
+        Lang::Ky => format!("Өз графиктери долбоор кирешелери эң көп {shown} айыл аймакка гана (келтирилген нарктын медианасы); дагы {skipped} графиксиз. Башкаларды тандоо: --charts all, id, district:АТАЛЫШЫ, oblast:АТАЛЫШЫ. Сереп барагы жана өлкө боюнча графиктер бардык {total} айыл аймакты камтыйт.\n"),
+    }
+}
+
+/// The line that says where the council sheets are.
+pub fn sheets(lang: Lang, dir: &std::path::Path) -> String {
+    format!("{} {}\n", words(lang).sheets, dir.display())
+}
+
+/// Som as millions, localized: "1,253.0" / "1 253,0".
+fn m(lang: Lang, som: f64) -> String {
+    let x = som / 1e6;
+    fmt_number(lang, x, money_decimals(x))
+}
+
+/// Per municipality, the group of inputs with the largest share of the variance of the NPV
+/// of project money.
+pub fn drivers(shares: &[Share], cat: &Catalog, lang: Lang) -> String {
+    let w = words(lang);
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", w.drivers);
+    let mut cells: Vec<[String; 2]> = Vec::new();
+    for mu in &cat.municipalities {
         let best = shares
             .iter()
-            .filter(|s| s.municipality == m.id && s.year.is_none() && s.share.is_finite())
+            .filter(|s| s.municipality == mu.id && s.year.is_none() && s.share.is_finite())
             .max_by(|a, b| a.share.total_cmp(&b.share));
         if let Some(b) = best {
-            let _ = writeln!(
-                o,
-                "    {:<28} {} ({:.0}% +- {:.0}%)",
-                truncate(&m.name, 28),
-                b.group,
-                b.share * 100.0,
-                b.se * 100.0
-            );
+            cells.push([
+                mu.name_in(lang.code()).to_string(),
+                format!(
+                    "{} ({} ± {})",
+                    b.group,
+                    fmt_percent(lang, b.share, 0),
+                    fmt_percent(lang, b.se, 0)
+                ),
+            ]);
         }
     }
+    print_rows(&mut o, &[w.name, w.group], &cells);
     o
+}
+
+/// The words of the summary in one language (the shortfall sentences say 20%:
+/// `national::RISKY`).
+struct Words {
+    seed: &'static str,
+    unit: fn(&str) -> String,
+    median_means: &'static str,
+    safe_means_at: fn(i32) -> String,
+    shortfall_means: &'static str,
+    name: &'static str,
+    median: &'static str,
+    range: &'static str,
+    safe: &'static str,
+    shortfall: &'static str,
+    never: &'static str,
+    no_need: &'static str,
+    most_n: fn(usize) -> String,
+    least_n: fn(usize) -> String,
+    rest_n: fn(usize) -> String,
+    nothing: fn(usize) -> String,
+    by_oblast: &'static str,
+    total: &'static str,
+    subtotal: fn(usize, &str) -> String,
+    gain_title: fn(&str) -> String,
+    gain_ends: fn(usize) -> String,
+    total_gain: &'static str,
+    p_material: fn(&str) -> String,
+    mean_gain: fn(usize, &str) -> String,
+    drivers: &'static str,
+    group: &'static str,
+    files: &'static str,
+    sheets: &'static str,
+}
+
+impl Words {
+    fn safe_means(&self, first: i32) -> String {
+        (self.safe_means_at)(first)
+    }
+    fn most(&self, n: usize) -> String {
+        (self.most_n)(n)
+    }
+    fn least(&self, n: usize) -> String {
+        (self.least_n)(n)
+    }
+    fn rest(&self, n: usize) -> String {
+        (self.rest_n)(n)
+    }
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::En => Words {
+            seed: "seed",
+            unit: |r| format!("Project money of each municipality over the horizon, present value at {r}%, in million som (M KGS, nominal):"),
+            median_means: "Median: half of the simulated futures give more. P10 – P90: 8 futures in 10 fall in this range.",
+            safe_means_at: |y| format!("Safe {y}: the project money of {y} reached in 9 futures in 10 (M KGS), the amount to budget with."),
+            shortfall_means: "Shortfall: the first year with more than a 20% chance that the budget falls short of its spending need.",
+            name: "Municipality",
+            median: "Median",
+            range: "P10 – P90",
+            safe: "Safe",
+            shortfall: "Shortfall",
+            never: "never",
+            no_need: "no need given",
+            most_n: |n| format!("The {n} with the most project money (median):"),
+            least_n: |n| format!("The {n} with the least, of those that receive some:"),
+            nothing: |n| format!("{n} receive nothing from the projects in half of the futures or more (median 0)."),
+            rest_n: |n| format!("… and {n} more: every municipality is in overview.html (sortable) and in export/ (aimak export)."),
+            by_oblast: "By oblast (sums of the means: means add up, medians do not):",
+            total: "All",
+            subtotal: |n, x| format!("({n} municipalities): expected present value {x} M KGS"),
+            gain_title: |v| format!("{v}: gain over the baseline, compared future by future (not the difference of two medians), M KGS:"),
+            gain_ends: |n| format!("The {n} that gain the most and the {n} that gain the least:"),
+            total_gain: "Total gain (median)",
+            p_material: |p| format!("P(gain > {p} of baseline)"),
+            mean_gain: |n, x| format!("({n} municipalities): expected gain in present value {x} M KGS"),
+            drivers: "What drives the uncertainty of project money (present value, first-order share of the variance):",
+            group: "Largest share",
+            files: "Tables, charts and the overview page:",
+            sheets: "Council sheets (PDF, one per municipality):",
+        },
+        Lang::Ru => Words {
+            seed: "зерно",
+            unit: |r| format!("Доходы каждого айыл аймака от проектов за период, приведённая стоимость при ставке {r} %, млн сом (в номинале):"),
+            median_means: "Медиана: в половине смоделированных вариантов будущего больше. P10 – P90: 8 вариантов из 10 попадают в этот диапазон.",
+            safe_means_at: |y| format!("Надёжно {y}: доходы от проектов в {y} году, достигаемые в 9 вариантах из 10 (млн сом), — сумма для бюджета."),
+            shortfall_means: "Дефицит: первый год, когда вероятность того, что бюджету не хватит на необходимые расходы, выше 20 %.",
+            name: "Айыл аймак",
+            median: "Медиана",
+            range: "P10 – P90",
+            safe: "Надёжно",
+            shortfall: "Дефицит",
+            never: "никогда",
+            no_need: "потребность не задана",
+            most_n: |n| format!("{n} с наибольшими доходами от проектов (медиана):"),
+            least_n: |n| format!("{n} с наименьшими из тех, кто что-то получает:"),
+            nothing: |n| format!("Айыл аймаков, которые не получают от проектов ничего по меньшей мере в половине вариантов будущего (медиана 0): {n}."),
+            rest_n: |n| format!("… и ещё {n}: все айыл аймаки — в overview.html (с сортировкой) и в export/ (aimak export)."),
+            by_oblast: "По областям (суммы средних: средние складываются, медианы — нет):",
+            total: "Всего",
+            subtotal: |n, x| format!("(айыл аймаков: {n}): ожидаемая приведённая стоимость {x} млн сом"),
+            gain_title: |v| format!("{v}: прирост к базовому сценарию, в каждом варианте будущего (а не разность двух медиан), млн сом:"),
+            gain_ends: |n| format!("{n} с наибольшим приростом и {n} с наименьшим:"),
+            total_gain: "Прирост за период (медиана)",
+            p_material: |p| format!("P(прирост > {p} базового)"),
+            mean_gain: |n, x| format!("(айыл аймаков: {n}): ожидаемый прирост приведённой стоимости {x} млн сом"),
+            drivers: "Что определяет неопределённость доходов от проектов (приведённая стоимость, доля дисперсии первого порядка):",
+            group: "Наибольшая доля",
+            files: "Таблицы, графики и обзорная страница:",
+            sheets: "Справки для кенеша (PDF, по одной на айыл аймак):",
+        },
+        Lang::Ky => Words {
+            seed: "үрөн",
+            unit: |r| format!("Ар бир айыл аймактын мезгил ичиндеги долбоор кирешелери, {r} % ставкасы менен келтирилген нарк, млн сом (номиналдык):"),
+            median_means: "Медиана: моделделген келечектердин жарымында көбүрөөк. P10 – P90: 10 келечектин 8и ушул аралыкка түшөт.",
+            safe_means_at: |y| format!("Кепилденген {y}: {y}-жылдагы долбоор кирешелери, 10 келечектин 9унда жетишилет (млн сом), — бюджетке киргизе турган сумма."),
+            shortfall_means: "Тартыштык: бюджет зарыл чыгашаларга жетпей калуу ыктымалдыгы 20 %дан ашкан биринчи жыл.",
+            name: "Айыл аймак",
+            median: "Медиана",
+            range: "P10 – P90",
+            safe: "Кепилденген",
+            shortfall: "Тартыштык",
+            never: "эч качан",
+            no_need: "муктаждык берилген эмес",
+            most_n: |n| format!("Долбоор кирешелери эң көп {n} (медиана):"),
+            least_n: |n| format!("Бир нерсе алгандардын ичинен эң аз алган {n}:"),
+            nothing: |n| format!("{n} айыл аймак келечектердин жок дегенде жарымында долбоорлордон эч нерсе албайт (медиана 0)."),
+            rest_n: |n| format!("… жана дагы {n}: бардык айыл аймактар overview.html барагында (иреттөө менен) жана export/ папкасында (aimak export)."),
+            by_oblast: "Облустар боюнча (орточолордун суммасы: орточолор кошулат, медианалар кошулбайт):",
+            total: "Баары",
+            subtotal: |n, x| format!("({n} айыл аймак): күтүлгөн келтирилген нарк {x} млн сом"),
+            gain_title: |v| format!("{v}: базалык сценарийге карата өсүш, ар бир келечекте (эки медиананын айырмасы эмес), млн сом:"),
+            gain_ends: |n| format!("Эң көп өскөн {n} жана эң аз өскөн {n}:"),
+            total_gain: "Мезгил ичиндеги өсүш (медиана)",
+            p_material: |p| format!("P(өсүш > базалыктын {p})"),
+            mean_gain: |n, x| format!("({n} айыл аймак): келтирилген наркта күтүлгөн өсүш {x} млн сом"),
+            drivers: "Долбоор кирешелеринин белгисиздигин эмне аныктайт (келтирилген нарк, биринчи тартиптеги дисперсиянын үлүшү):",
+            group: "Эң чоң үлүш",
+            files: "Таблицалар, графиктер жана сереп барагы:",
+            sheets: "Кеңеш үчүн маалымкаттар (PDF, ар бир айыл аймакка бирден):",
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_align_without_cutting_names() {
+        let mut o = String::new();
+        let cells = vec![
+            [
+                "Kara-Kulja (a long name)".to_string(),
+                "1,253.0".to_string(),
+            ],
+            ["Ak-Tash".to_string(), "7.25".to_string()],
+        ];
+        print_rows(&mut o, &["Municipality", "Median"], &cells);
+        let lines: Vec<&str> = o.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[1].contains("Kara-Kulja (a long name)"));
+        // Right-aligned numbers end in the same column.
+        assert_eq!(lines[1].chars().count(), lines[2].chars().count());
+        assert!(lines[2].ends_with("   7.25"));
+    }
+
+    #[test]
+    fn every_language_fills_every_sentence() {
+        for lang in Lang::ALL {
+            let w = words(lang);
+            for s in [
+                (w.unit)("10"),
+                w.safe_means(2026),
+                w.most(10),
+                w.rest(430),
+                (w.subtotal)(3, "1.0"),
+                (w.gain_title)("partnership"),
+                (w.p_material)("5%"),
+            ] {
+                assert!(!s.trim().is_empty(), "{lang:?}");
+            }
+            assert!(w.safe_means(2026).contains("2026"));
+        }
+    }
 }

@@ -232,6 +232,15 @@ struct Loader<'f> {
 /// Reads `path` and its includes and merges them (docs/model.md section 1). Errors of every file
 /// are collected; on any error the merged tree is not returned.
 pub fn merge(path: &Path, files: &Files) -> Result<Merged, (SourceMap, Vec<Diagnostic>)> {
+    merge_as(path, files, true)
+}
+
+/// As [`merge`], for a file read as an include would be: `format_version` may be left out.
+pub fn merge_fragment(path: &Path, files: &Files) -> Result<Merged, (SourceMap, Vec<Diagnostic>)> {
+    merge_as(path, files, false)
+}
+
+fn merge_as(path: &Path, files: &Files, top: bool) -> Result<Merged, (SourceMap, Vec<Diagnostic>)> {
     let mut l = Loader {
         files,
         sources: SourceMap::default(),
@@ -240,7 +249,7 @@ pub fn merge(path: &Path, files: &Files) -> Result<Merged, (SourceMap, Vec<Diagn
         errors: Vec::new(),
         hasher: Sha256::new(),
     };
-    let tree = l.load(path, None, true);
+    let tree = l.load(path, None, top);
     match tree {
         Some(tree) if l.errors.is_empty() => Ok(Merged {
             sha256: l

@@ -7,6 +7,7 @@
 
 pub(crate) mod build;
 pub(crate) mod builtin;
+pub mod fragment;
 pub(crate) mod keys;
 pub mod load;
 pub(crate) mod paths;

@@ -78,6 +78,17 @@ pub fn apply(
         return err(d, format!("`{}` is not a key path: empty segment", op.path));
     }
     let section = segs[0];
+    if section == "budget_rule" {
+        // docs/model.md section 10: every rule runs in every variant, so that rules are
+        // compared on the same paths; a rule to try is declared beside the others instead.
+        return err(
+            d,
+            format!(
+                "`{}`: budget rules are not key paths: every [[budget_rule]] runs in every variant; declare the rule you want to compare as another [[budget_rule]] in the file",
+                op.path
+            ),
+        );
+    }
     if !SECTIONS.contains(&section) {
         return err(
             d,
@@ -150,8 +161,12 @@ fn unknown_key(section: &str, keys: &[&str]) -> Option<String> {
     };
     for (i, key) in keys.iter().enumerate() {
         if !known.contains(key) {
+            let hint = match super::read::did_you_mean(key, known) {
+                Some(k) => format!("did you mean `{k}`? Expected one of"),
+                None => "expected one of".to_string(),
+            };
             return Some(format!(
-                "unknown key `{key}` in `{}`; expected one of {}",
+                "unknown key `{key}` in `{}`; {hint} {}",
                 keys[..=i].join("."),
                 known.join(", ")
             ));

@@ -65,6 +65,16 @@ pub fn is_id(s: &str) -> bool {
 
 /// A string found in a file, as an error message shows it: in quotes, and cut short when it
 /// is long.
+/// A computed number as a person wrote it: a sum of shares 0.2 + 0.7 prints as 0.9, not as
+/// 0.8999999999999999 (twelve significant digits are more than any input carries).
+pub fn shown_num(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    let scale = 10f64.powi(11 - x.abs().log10().floor() as i32);
+    format!("{}", (x * scale).round() / scale)
+}
+
 pub fn shown(s: &str) -> String {
     const SHOWN: usize = 60;
     match s.char_indices().nth(SHOWN) {
@@ -501,26 +511,83 @@ impl<'t> Reader<'t> {
 
     /// Reports every key of the table that was not read.
     pub fn finish(self, d: &mut Diags, known: &[&str]) {
+        self.report_unread(d, known, true);
+    }
+
+    /// Reports only the unknown keys (typos) of a table whose entity already failed: a key
+    /// left unread because a required one was missing is not a second problem.
+    pub fn finish_failed(self, d: &mut Diags, known: &[&str]) {
+        self.report_unread(d, known, false);
+    }
+
+    fn report_unread(self, d: &mut Diags, known: &[&str], misplaced_too: bool) {
         for (e, used) in self.table.entries.iter().zip(&self.used) {
             if *used {
                 continue;
             }
             let path = self.key_path(&e.key);
             if known.contains(&e.key.as_str()) {
-                d.error(
-                    e.key_origin,
-                    path,
-                    format!("`{}` does not apply here", e.key),
-                );
+                if misplaced_too {
+                    d.error(
+                        e.key_origin,
+                        path,
+                        format!("`{}` does not apply here", e.key),
+                    );
+                }
             } else {
+                let hint = match did_you_mean(&e.key, known) {
+                    Some(k) => format!("did you mean `{k}`? Expected one of"),
+                    None => "expected one of".to_string(),
+                };
                 d.error(
                     e.key_origin,
                     path,
-                    format!("unknown key `{}`; expected one of {}", e.key, plain(known)),
+                    format!("unknown key `{}`; {hint} {}", e.key, plain(known)),
                 );
             }
         }
     }
+}
+
+/// The known word closest to a mistyped one, when it is close enough to be the one meant:
+/// at most one edit in a short word, a third of the letters in a longer one, or the same
+/// word in another case or with `-` for `_`.
+pub fn did_you_mean<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let folded = |s: &str| s.to_lowercase().replace('-', "_");
+    let w = folded(word);
+    let allowed = (w.chars().count() / 3).max(1);
+    // The closest; of equally close ones, the one that shares the longest start with it.
+    let shared = |k: &str| {
+        w.chars()
+            .zip(folded(k).chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    known
+        .iter()
+        .map(|k| (edit_distance(&w, &folded(k)), *k))
+        .filter(|(dist, _)| *dist <= allowed)
+        .min_by_key(|(dist, k)| (*dist, std::cmp::Reverse(shared(k))))
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance, counting an exchange of two neighbouring letters as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
 }
 
 pub fn read_dated(

@@ -114,15 +114,41 @@ pub struct Prepared<'m> {
     pub compare: Option<compare::ComparePlan>,
 }
 
-/// Simulates `variants` of a scenario (baseline first) and summarises them. `progress` is
-/// called with the number of blocks finished so far, from worker threads.
-pub fn run(
-    scenario: &Scenario,
-    variants: &[&str],
-    settings: &Settings,
-    progress: &(dyn Fn(usize, usize) + Sync),
-    keep: Option<Keep>,
-) -> Result<Results, SimError> {
+/// What a run will compute, known before it starts: `aimak run` says it before a long run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outline {
+    pub variants: usize,
+    pub paths: u64,
+    /// Statistics cells (a stream of a place in a year), paired differences included.
+    pub cells: u64,
+    pub mode: QuantileMode,
+    /// About how much memory the statistics need (bytes); docs/choices.md, "Memory".
+    pub bytes: u64,
+}
+
+/// What `run` would compute for these variants and settings, without simulating.
+pub fn outline(scenario: &Scenario, variants: &[&str], settings: &Settings) -> Outline {
+    let prepared = prepare(scenario, variants);
+    let cells = cells_of(&prepared);
+    let mode = quantile_mode(cells, settings);
+    // Measured (docs/choices.md): exact cells hold 8 bytes per path besides about 170
+    // bytes of moments; calibrated ones the pilot's 512 values and then a histogram, about
+    // 10 KB at the peak; and the process itself (fonts, tables, workspaces) about 50 MB.
+    let per_cell = match mode {
+        QuantileMode::Exact => 170 + 8 * settings.paths,
+        QuantileMode::Calibrated => 10 * 1024,
+    };
+    Outline {
+        variants: prepared.len(),
+        paths: settings.paths,
+        cells,
+        mode,
+        bytes: cells.saturating_mul(per_cell).saturating_add(50 << 20),
+    }
+}
+
+/// The variants' plans, each variant after the baseline paired with it.
+fn prepare<'m>(scenario: &'m Scenario, variants: &[&str]) -> Vec<Prepared<'m>> {
     let mut prepared: Vec<Prepared> = selected(scenario, variants)
         .into_iter()
         .map(|(name, model)| Prepared {
@@ -133,8 +159,7 @@ pub fn run(
         })
         .collect();
     // Variants are compared path by path with the baseline, which always runs first.
-    let paired = prepared.len() > 1 && prepared[0].name == BASELINE;
-    if paired {
+    if paired(&prepared) {
         for k in 1..prepared.len() {
             let c = compare::ComparePlan::new(
                 (prepared[0].model, &prepared[0].plan),
@@ -143,22 +168,51 @@ pub fn run(
             prepared[k].compare = Some(c);
         }
     }
-    let cells: u64 = prepared
+    prepared
+}
+
+fn paired(prepared: &[Prepared]) -> bool {
+    prepared.len() > 1 && prepared[0].name == BASELINE
+}
+
+fn cells_of(prepared: &[Prepared]) -> u64 {
+    prepared
         .iter()
         .map(|p| (p.plan.n_cells + p.compare.as_ref().map_or(0, |c| c.n_cells)) as u64)
-        .sum();
+        .sum()
+}
+
+/// Exact quantiles when every cell's values fit in memory (or the run is no longer than
+/// the pilot), else the pilot-calibrated histograms; a test may force either.
+fn quantile_mode(cells: u64, settings: &Settings) -> QuantileMode {
     let n_blocks = settings.paths.div_ceil(LANES as u64) as usize;
     let pilot_blocks = (PILOT_PATHS / LANES as u64) as usize;
     let exact_fits =
         cells.saturating_mul(settings.paths) <= EXACT_LIMIT || n_blocks <= pilot_blocks;
-    let mode = settings
+    settings
         .quantiles
         .filter(|_| n_blocks > pilot_blocks)
         .unwrap_or(if exact_fits {
             QuantileMode::Exact
         } else {
             QuantileMode::Calibrated
-        });
+        })
+}
+
+/// Simulates `variants` of a scenario (baseline first) and summarises them. `progress` is
+/// called with the number of blocks finished so far, from worker threads.
+pub fn run(
+    scenario: &Scenario,
+    variants: &[&str],
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    keep: Option<Keep>,
+) -> Result<Results, SimError> {
+    let prepared = prepare(scenario, variants);
+    let paired = paired(&prepared);
+    let mode = quantile_mode(cells_of(&prepared), settings);
+    let n_blocks = settings.paths.div_ceil(LANES as u64) as usize;
+    let pilot_blocks = (PILOT_PATHS / LANES as u64) as usize;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads.max(1))
         .build()

@@ -53,15 +53,32 @@ pub fn run_to_precision(
     progress: &(dyn Fn(usize, usize) + Sync),
     keep: Option<Keep>,
 ) -> Result<(Results, Precision), SimError> {
-    let mut paths = FIRST.min(settings.paths);
+    // Progress is told against the longest the search can take (every attempt up to the
+    // most paths allowed), so it only moves forward; a search that stops early jumps to
+    // its end.
+    let attempts: Vec<u64> = std::iter::successors(Some(FIRST.min(settings.paths)), |&p| {
+        (p < settings.paths).then(|| (p * 2).min(settings.paths))
+    })
+    .collect();
+    let blocks = |p: u64| p.div_ceil(super::LANES as u64) as usize;
+    let longest: usize = attempts.iter().map(|&p| blocks(p)).sum();
+    let mut before = 0usize;
+    let mut paths = attempts[0];
     loop {
         let last = paths >= settings.paths;
         let s = Settings {
             paths,
             ..settings.clone()
         };
+        let offset = before;
+        let told = move |done: usize, total: usize| {
+            // A refining second pass counts its blocks again: scale it into this attempt.
+            let done = done * blocks(paths) / total.max(1);
+            progress(offset + done, longest)
+        };
         // Only the last attempt's paths are kept, so search without keeping.
-        let r = run(scenario, variants, &s, progress, None)?;
+        let r = run(scenario, variants, &s, &told, None)?;
+        before += blocks(paths);
         let worst = worst_relative_se(&r);
         let reached = worst < target;
         if reached || last {

@@ -1,4 +1,4 @@
-//! The command line: exit codes, help, schema.
+//! The command line: exit codes, help, completions, schema, the terminal summary, --charts.
 
 use super::aimak;
 
@@ -52,17 +52,143 @@ fn the_terminal_gives_a_variant_s_paired_gain_not_the_difference_of_medians() {
         out.to_str().unwrap(),
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
-    // One line per municipality under the variant, none under the baseline.
-    let (base, variant) = text
-        .split_once("  partnership:")
+    // The baseline, then the variant's own standings, then its paired gain.
+    let (base, rest) = text
+        .split_once("\nPartnership model (DPI, 2013)\n")
         .expect("the variant's block");
-    assert!(!base.contains("gain, paired"));
-    assert_eq!(
-        variant
-            .matches("gain, paired: present value median")
-            .count(),
-        5,
+    let (_, variant) = rest
+        .split_once(
+            "Partnership model (DPI, 2013): gain over the baseline, compared future by future",
+        )
+        .expect("the variant's gain");
+    // Units and columns are said once, above the tables.
+    assert!(base.contains("in million som (M KGS, nominal)"), "{text}");
+    assert!(base.contains("Safe 2026: the project money of 2026 reached in 9 futures in 10"));
+    // Every municipality of the pilot once under the baseline and once under the gain.
+    for name in ["Kok-Serek", "Kok-Tash", "Sulukta"] {
+        assert_eq!(base.matches(name).count(), 1, "{name}: {text}");
+    }
+    assert!(variant.contains("P(gain > 5% of baseline)"), "{text}");
+    // The names are whole: the longest of the pilot is not cut.
+    assert!(
+        text.contains("Ayil aimaks of the other districts of Jalal-Abad oblast"),
         "{text}"
     );
-    assert!(variant.contains("P(gain > 5% of baseline)"), "{text}");
+    // Before the run, on standard error: what it will compute.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Simulating 300 paths of 2 variants (") && err.contains("of memory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_terminal_speaks_the_language_of_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, words) in [
+        ("ru", ["Медиана", "Надёжно 2026", "млн сом", "Кок-Серек"]),
+        (
+            "ky",
+            ["Медиана", "Кепилденген 2026", "млн сом", "Көк-Серек"],
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        let o = super::aimak_ok(&[
+            "run",
+            "scenarios/pilot-ala-buka.toml",
+            "--paths",
+            "200",
+            "--variant",
+            "baseline",
+            "--lang",
+            lang,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        for w in words {
+            assert!(text.contains(w), "{lang}: {w} missing in\n{text}");
+        }
+        assert!(!text.contains("Municipality"), "{text}");
+    }
+}
+
+#[test]
+fn help_states_the_exit_codes_and_completions_are_generated_for_every_shell() {
+    let help = aimak(&["--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        text.contains("Exit codes: 0 success; 1 invalid input or usage"),
+        "{text}"
+    );
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = super::aimak_ok(&["completions", shell]);
+        let script = String::from_utf8_lossy(&o.stdout);
+        // Every subcommand and a flag of `run` can be completed.
+        for word in ["report", "export", "paths", "charts"] {
+            assert!(script.contains(word), "{shell}: {word}");
+        }
+    }
+    assert_eq!(aimak(&["completions", "tcsh"]).status.code(), Some(1));
+}
+
+#[test]
+fn charts_are_chosen_by_id_district_or_oblast_and_a_wrong_choice_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    super::aimak_ok(&[
+        "run",
+        "scenarios/pilot-ala-buka.toml",
+        "--paths",
+        "200",
+        "--variant",
+        "baseline",
+        "--charts",
+        "kok-tash",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts/baseline"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(charts.iter().any(|c| c.contains("kok-tash")), "{charts:?}");
+    assert!(
+        !charts.iter().any(|c| c.contains("kok-serek")),
+        "{charts:?}"
+    );
+    // Redrawn for a district, in another language.
+    super::aimak_ok(&[
+        "chart",
+        out.to_str().unwrap(),
+        "--charts",
+        "district:Ала-Бука",
+        "--lang",
+        "ru",
+    ]);
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts/baseline"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(charts.iter().any(|c| c.contains("kok-serek")), "{charts:?}");
+    // Nothing matches: refused with what the run has, exit 1, nothing run.
+    let bad = aimak(&[
+        "run",
+        "scenarios/pilot-ala-buka.toml",
+        "--charts",
+        "oblast:Atlantis",
+        "--charts",
+        "kok-serk",
+        "--out",
+        dir.path().join("never").to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("oblast:Atlantis") && err.contains("`kok-serk`"),
+        "{err}"
+    );
+    assert!(err.contains("Jalal-Abad"), "{err}");
+    assert!(!dir.path().join("never").exists());
 }

@@ -7,15 +7,15 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// One national run (the synthetic republic, 450 municipalities, two variants) shared by the
-/// tests of this module.
-pub fn national_run() -> &'static Path {
-    static RUN: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, out) = RUN.get_or_init(|| {
+/// tests of this module, and what it printed.
+fn national() -> &'static (tempfile::TempDir, PathBuf, String) {
+    static RUN: OnceLock<(tempfile::TempDir, PathBuf, String)> = OnceLock::new();
+    RUN.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let toml = dir.path().join("nat.toml");
         let out = dir.path().join("nat");
         super::aimak_ok(&["synth", "--seed", "1", "--out", toml.to_str().unwrap()]);
-        super::aimak_ok(&[
+        let o = super::aimak_ok(&[
             "run",
             toml.to_str().unwrap(),
             "--paths",
@@ -26,11 +26,44 @@ pub fn national_run() -> &'static Path {
             "partnership",
             "--out",
             out.to_str().unwrap(),
-            "-q",
         ]);
-        (dir, out)
-    });
-    out
+        let printed = String::from_utf8_lossy(&o.stdout).into_owned();
+        (dir, out, printed)
+    })
+}
+
+pub fn national_run() -> &'static Path {
+    &national().1
+}
+
+/// The terminal summary of a national run: the two ends, the oblasts and the total instead
+/// of a line per municipality, with units and the paired gain named.
+#[test]
+fn a_national_run_prints_a_summary_that_scales() {
+    let text = &national().2;
+    let lines = text.lines().count();
+    assert!(lines < 120, "{lines} lines:\n{text}");
+    for expected in [
+        "million som (M KGS",
+        "The 10 with the most project money (median):",
+        "The 10 with the least, of those that receive some:",
+        "receive nothing from the projects in half of the futures or more (median 0).",
+        "… and 430 more",
+        "By oblast (sums of the means",
+        "All (450 municipalities): expected present value",
+        "gain over the baseline, compared future by future",
+        "P(gain > 5% of baseline)",
+        "Charts of their own for the 40 municipalities with the most project money",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    // Every oblast of the synthetic republic has its subtotal line, and the republic its
+    // total, under each of the two variants.
+    let oblasts = text
+        .lines()
+        .filter(|l| l.contains("municipalities): expected present value"))
+        .count();
+    assert_eq!(oblasts, 2 * (7 + 1), "{text}");
 }
 
 /// Headless Chromium, which CI installs (`.ci/run`); without it the test says how to get it.

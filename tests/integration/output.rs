@@ -314,8 +314,11 @@ fn a_variant_with_another_horizon_is_compared_by_calendar_year() {
     let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
     let printed = aimak_ok(&["run", f, "--paths", "20", "--out", o]);
     let printed = String::from_utf8_lossy(&printed.stdout);
-    assert!(printed.contains("over 2026-2031") && printed.contains("  baseline:\n"));
-    assert!(printed.contains("  later (2028-2033):") && printed.contains("  apart (2040-2045):"));
+    assert!(
+        printed.contains("2026–2031.") && printed.contains("\nbaseline\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("\nlater (2028–2033)\n") && printed.contains("\napart (2040–2045)\n"));
     // Own revenue in the k-th year of a horizon, grown as the engine grows it.
     let own: Vec<f64> = (0..9)
         .scan(1000.0, |b, k| {

@@ -24,7 +24,9 @@ pub struct Gain {
     pub variant: String,
     /// The variant's label in the page's language.
     pub label: String,
-    /// The present value of the gain, future by future: P10, median, P90 (som).
+    /// The present value of the gain, future by future: mean (these add up across
+    /// municipalities), P10, median, P90 (som).
+    pub npv_mean: f64,
     pub npv_p10: f64,
     pub npv_median: f64,
     pub npv_p90: f64,
@@ -48,6 +50,7 @@ pub struct Standing {
     pub npv_mean: f64,
     pub npv_median: f64,
     pub npv_safe: f64,
+    pub npv_p90: f64,
     /// The first simulated year and its project money: median and safe at 90% (nominal).
     pub first_year: Option<i32>,
     pub first_median: f64,
@@ -55,6 +58,10 @@ pub struct Standing {
     /// The year with the highest chance of a budget shortfall, and that chance.
     pub worst_year: Option<i32>,
     pub worst_p_shortfall: f64,
+    /// The first year with more than a 20% chance of a shortfall; `has_need` says whether
+    /// the scenario gives the municipality a spending need at all.
+    pub first_risky_year: Option<i32>,
+    pub has_need: bool,
     /// Each other variant's gain over the baseline (only in the baseline's standings).
     pub gains: Vec<Gain>,
 }
@@ -77,6 +84,9 @@ fn per(amount: f64, population: f64) -> f64 {
         f64::NAN
     }
 }
+
+/// A year whose chance of a shortfall is above this is one a council should prepare for.
+pub const RISKY: f64 = 0.2;
 
 /// Every municipality of the catalog in `variant`, in scenario order.
 pub fn standings(
@@ -121,8 +131,9 @@ pub fn standings(
             }
         }
     }
-    // The riskiest year; the earliest of equally risky ones.
+    // The riskiest year (the earliest of equally risky ones) and the first year above 20%.
     let mut worst: HashMap<String, (i32, f64)> = HashMap::new();
+    let mut risky: HashMap<String, i32> = HashMap::new();
     {
         let d = &tables.shortfall;
         let (v, m, y, p) = (
@@ -136,6 +147,10 @@ pub fn standings(
             let e = worst.entry(m[i].clone()).or_insert((year, p[i]));
             if p[i] > e.1 || (p[i] == e.1 && year < e.0) {
                 *e = (year, p[i]);
+            }
+            if p[i] > RISKY {
+                let r = risky.entry(m[i].clone()).or_insert(year);
+                *r = (*r).min(year);
             }
         }
     }
@@ -164,11 +179,14 @@ pub fn standings(
                 npv_mean: n.map_or(f64::NAN, |s| s.mean),
                 npv_median: n.map_or(f64::NAN, |s| s.q.p50()),
                 npv_safe: n.map_or(f64::NAN, |s| s.q.p10()),
+                npv_p90: n.map_or(f64::NAN, |s| s.q.p90()),
                 first_year: f.map(|f| f.0),
                 first_median: f.map_or(f64::NAN, |f| f.1),
                 first_safe_90: f.map_or(f64::NAN, |f| f.2),
                 worst_year: w.map(|w| w.0),
                 worst_p_shortfall: w.map_or(f64::NAN, |w| w.1),
+                first_risky_year: risky.get(&m.id).copied(),
+                has_need: w.is_some(),
                 gains: gains.get(&m.id).cloned().unwrap_or_default(),
             }
         })
@@ -187,24 +205,25 @@ fn gains(tables: &Tables, cat: &Catalog, code: &str) -> PolarsResult<HashMap<Str
     );
     let st = stats(d, "", col::MEAN)?;
     let material = f64s(d, col::P_MATERIAL)?;
+    // One pass over the table: the row of each (variant, municipality, measure).
+    let mut rows: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for i in (0..d.height()).filter(|&i| s[i] == stream::PROJECT_TOTAL) {
+        rows.entry((&v[i], &m[i], &what[i])).or_insert(i);
+    }
     let mut out: HashMap<String, Vec<Gain>> = HashMap::new();
     for variant in cat.variants.iter().filter(|x| x.id != BASELINE) {
-        let row = |muni: &str, kind: &str| {
-            (0..d.height()).find(|&i| {
-                v[i] == variant.id
-                    && m[i] == muni
-                    && s[i] == stream::PROJECT_TOTAL
-                    && what[i] == kind
-            })
-        };
         for muni in &cat.municipalities {
-            let (Some(n), Some(t)) = (row(&muni.id, measure::NPV), row(&muni.id, measure::TOTAL))
-            else {
+            let row = |kind: &str| {
+                rows.get(&(variant.id.as_str(), muni.id.as_str(), kind))
+                    .copied()
+            };
+            let (Some(n), Some(t)) = (row(measure::NPV), row(measure::TOTAL)) else {
                 continue;
             };
             out.entry(muni.id.clone()).or_default().push(Gain {
                 variant: variant.id.clone(),
                 label: variant.name_in(code).to_string(),
+                npv_mean: st[n].mean,
                 npv_p10: st[n].q.p10(),
                 npv_median: st[n].q.p50(),
                 npv_p90: st[n].q.p90(),
@@ -294,11 +313,14 @@ mod tests {
             npv_mean: mean,
             npv_median: mean,
             npv_safe: safe,
+            npv_p90: mean,
             first_year: None,
             first_median: f64::NAN,
             first_safe_90: f64::NAN,
             worst_year: None,
             worst_p_shortfall: f64::NAN,
+            first_risky_year: None,
+            has_need: false,
             gains: vec![],
         }
     }

@@ -22,10 +22,15 @@ impl<'t> Builder<'t> {
                 continue;
             };
             match self.driver(d, &mut r, &e.key) {
-                Some(driver) => self.drivers.push(driver),
-                None => self.failed.drivers.push(e.key.clone()),
+                Some(driver) => {
+                    self.drivers.push(driver);
+                    r.finish(d, keys::DRIVER);
+                }
+                None => {
+                    self.failed.drivers.push(e.key.clone());
+                    r.finish_failed(d, keys::DRIVER);
+                }
             }
-            r.finish(d, keys::DRIVER);
         }
     }
 
@@ -43,17 +48,30 @@ impl<'t> Builder<'t> {
             "fixed" => DriverKind::Fixed {
                 value: r.dated(d, "value", true, positive, self.start_year)?,
             },
-            "gbm" => DriverKind::Gbm {
-                start: r.num(d, "start", positive)?,
-                drift: r.num_or(d, "drift", 0.0, any),
-                volatility: r.num_or(d, "volatility", 0.0, nonneg),
-            },
-            "mean_reverting" => DriverKind::MeanReverting {
-                start: r.num(d, "start", positive)?,
-                long_run: r.num(d, "long_run", positive)?,
-                speed: r.num(d, "speed", positive)?,
-                volatility: r.num_or(d, "volatility", 0.0, nonneg),
-            },
+            // Every key of a model is read before a missing one stops the driver, so the
+            // error names what is missing, not the keys left unread behind it.
+            "gbm" => {
+                let start = r.num(d, "start", positive);
+                let drift = r.num_or(d, "drift", 0.0, any);
+                let volatility = r.num_or(d, "volatility", 0.0, nonneg);
+                DriverKind::Gbm {
+                    start: start?,
+                    drift,
+                    volatility,
+                }
+            }
+            "mean_reverting" => {
+                let start = r.num(d, "start", positive);
+                let long_run = r.num(d, "long_run", positive);
+                let speed = r.num(d, "speed", positive);
+                let volatility = r.num_or(d, "volatility", 0.0, nonneg);
+                DriverKind::MeanReverting {
+                    start: start?,
+                    long_run: long_run?,
+                    speed: speed?,
+                    volatility,
+                }
+            }
             "bootstrap" => {
                 let path = r.key_path("history");
                 let history = r.numbers(d, "history", positive)?;
@@ -75,10 +93,11 @@ impl<'t> Builder<'t> {
                     log_returns,
                 }
             }
-            _ => DriverKind::Inflation {
-                mean: r.num(d, "mean", above_minus_one)?,
-                sd: r.num_or(d, "sd", 0.0, nonneg),
-            },
+            _ => {
+                let mean = r.num(d, "mean", above_minus_one);
+                let sd = r.num_or(d, "sd", 0.0, nonneg);
+                DriverKind::Inflation { mean: mean?, sd }
+            }
         };
         let jump = match r.node("jump") {
             None => None,

@@ -356,7 +356,7 @@ impl<'t> Builder<'t> {
             d.error(
                 origin,
                 path,
-                format!("route shares sum to {sum}, expected 1"),
+                format!("route shares sum to {}, expected 1", read::shown_num(sum)),
             );
             return None;
         }

@@ -169,7 +169,7 @@ impl<'t> Builder<'t> {
             d.error(
                 origin.unwrap_or(r.origin),
                 path,
-                format!("host shares sum to {sum}, expected 1"),
+                format!("host shares sum to {}, expected 1", read::shown_num(sum)),
             );
             return None;
         }
