@@ -156,6 +156,15 @@ fn describe_raw(s: &Scenario) -> String {
             );
         }
     }
+    if !m.budget_rules.is_empty() {
+        let _ = writeln!(
+            o,
+            "  budget rules (besides as_received, spend what arrives):"
+        );
+        for r in &m.budget_rules {
+            let _ = writeln!(o, "    {}", budget_rule(m, r));
+        }
+    }
     if !s.variants.is_empty() {
         let _ = writeln!(o, "  variants (besides baseline):");
         for v in &s.variants {
@@ -168,6 +177,37 @@ fn describe_raw(s: &Scenario) -> String {
         }
     }
     o
+}
+
+/// One budget rule on a line: its spending, cap, return and municipalities.
+fn budget_rule(m: &Model, r: &crate::model::BudgetRule) -> String {
+    use crate::model::Spend;
+    let spend = match r.spend() {
+        Spend::AsReceived => "spend what arrives".to_string(),
+        Spend::MovingAverage { years } => format!("spend the {years}-year moving average"),
+        Spend::Partial { share, years } => format!(
+            "save {}% of any excess over the {years}-year average (and draw as much of a gap)",
+            share * 100.0
+        ),
+        Spend::ShareOfReserve { share } => {
+            format!("spend {}% of the money available", share * 100.0)
+        }
+    };
+    let mut line = format!("{}: {spend}", r.id());
+    if let Some(cap) = r.reserve_cap() {
+        line.push_str(&format!("; reserve cap {}", dated(cap)));
+    }
+    if r.reserve_return() != 0.0 {
+        line.push_str(&format!("; return {}%", r.reserve_return() * 100.0));
+    }
+    let munis: Vec<&str> = (0..m.municipalities.len())
+        .filter(|mu| r.applies_to(*mu))
+        .map(|mu| m.municipalities[mu].id.as_str())
+        .collect();
+    if munis.len() < m.municipalities.len() {
+        line.push_str(&format!("; applies to {}", munis.join(", ")));
+    }
+    line
 }
 
 /// What a fragment declares: its files and how many of each table.
@@ -212,6 +252,11 @@ fn sources_raw(s: &Scenario) -> String {
         m.instruments
             .iter()
             .map(|i| (format!("instrument {}", i.id), &i.notes)),
+    );
+    entries.extend(
+        m.budget_rules
+            .iter()
+            .map(|r| (format!("budget rule {}", r.id()), r.notes())),
     );
     entries.extend(
         s.variants

@@ -70,6 +70,14 @@ impl Results {
                 .pending
                 .iter()
                 .fold(worst, |w, (_, x)| w.max(x.rank_error));
+            for r in &v.rules {
+                worst = r
+                    .years
+                    .iter()
+                    .flat_map(|y| &y.streams)
+                    .chain(&r.whole)
+                    .fold(worst, |w, x| w.max(x.rank_error));
+            }
             for c in v.compare.iter().flatten() {
                 for s in &c.streams {
                     worst = s
@@ -95,6 +103,35 @@ pub struct VariantResults {
     pub years: Vec<i32>,
     /// Paired differences with the baseline, per municipality (variants only).
     pub compare: Option<Vec<CompareMuni>>,
+    /// Budget rules (docs/model.md section 10), rule by rule (the reference `as_received`
+    /// first), each at the municipalities it applies to; empty without `[[budget_rule]]`.
+    pub rules: Vec<RuleResults>,
+}
+
+/// One budget rule at one municipality, over the paths.
+#[derive(Debug, Clone)]
+pub struct RuleResults {
+    pub rule: String,
+    pub municipality: String,
+    /// One per year.
+    pub years: Vec<RuleYear>,
+    /// `npv_spending`, `final_reserve` and `volatility`, in the order of
+    /// [`crate::sim::rules::WHOLE_STREAMS`].
+    pub whole: [Summary; 3],
+    /// The probability of at least one crunch over the horizon.
+    pub p_any_crunch: f64,
+}
+
+/// One year of a budget rule at a municipality.
+#[derive(Debug, Clone)]
+pub struct RuleYear {
+    /// `spending`, `reserve` and `budget`, in the order of
+    /// [`crate::sim::rules::YEAR_STREAMS`].
+    pub streams: [Summary; 3],
+    /// The probability that the rule cannot be kept that year (the reserve ran dry).
+    pub p_crunch: f64,
+    /// P(budget < spending need), where the municipality has a need.
+    pub p_shortfall: Option<f64>,
 }
 
 /// Paired differences `variant - baseline` of one municipality's streams.

@@ -34,6 +34,42 @@ pub enum DriverKind {
     Bootstrap { start: f64, log_returns: Vec<f64> },
     /// A price index `I[0] = 1`, `I[t] = I[t-1] (1 + pi[t])`.
     Inflation { mean: f64, sd: f64 },
+    /// Recorded values by calendar year (docs/model.md section 13), then optionally a
+    /// stochastic continuation anchored at the last recorded year.
+    History {
+        /// `(first year, values of consecutive years)`.
+        first: i32,
+        values: Vec<f64>,
+        then: Option<Continuation>,
+    },
+}
+
+/// How a history driver goes on after its last recorded year: one step a year of the
+/// model's process from the previous year's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Continuation {
+    Gbm {
+        drift: f64,
+        volatility: f64,
+    },
+    MeanReverting {
+        long_run: f64,
+        speed: f64,
+        volatility: f64,
+    },
+    Bootstrap {
+        log_returns: Vec<f64>,
+    },
+}
+
+impl Continuation {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Continuation::Gbm { .. } => "gbm",
+            Continuation::MeanReverting { .. } => "mean_reverting",
+            Continuation::Bootstrap { .. } => "bootstrap",
+        }
+    }
 }
 
 impl DriverKind {
@@ -44,6 +80,27 @@ impl DriverKind {
             DriverKind::MeanReverting { .. } => "mean_reverting",
             DriverKind::Bootstrap { .. } => "bootstrap",
             DriverKind::Inflation { .. } => "inflation",
+            DriverKind::History { .. } => "history",
+        }
+    }
+
+    /// The last recorded year of a history driver.
+    pub fn last_recorded(&self) -> Option<i32> {
+        match self {
+            DriverKind::History { first, values, .. } => Some(first + values.len() as i32 - 1),
+            _ => None,
+        }
+    }
+
+    /// The steps of a history driver's continuation before `start_year`: from its last
+    /// recorded year up to and including the step into `start_year` (0 when the record
+    /// reaches it, or there is no continuation).
+    pub fn steps_before(&self, start_year: i32) -> usize {
+        match (self, self.last_recorded()) {
+            (DriverKind::History { then: Some(_), .. }, Some(last)) if last < start_year => {
+                (start_year - last) as usize
+            }
+            _ => 0,
         }
     }
 
@@ -54,6 +111,10 @@ impl DriverKind {
             DriverKind::Gbm { .. }
                 | DriverKind::MeanReverting { .. }
                 | DriverKind::Inflation { .. }
+                | DriverKind::History {
+                    then: Some(Continuation::Gbm { .. } | Continuation::MeanReverting { .. }),
+                    ..
+                }
         )
     }
 }

@@ -9,14 +9,16 @@ mod driver;
 mod instrument;
 mod place;
 mod project;
+mod rule;
 
 pub use dated::Dated;
-pub use driver::{Correlation, Driver, DriverKind, Jump};
+pub use driver::{Continuation, Correlation, Driver, DriverKind, Jump};
 pub use instrument::{
     Amount, At, Base, Charge, Flow, Instrument, Rate, Route, RouteTo, Target, When,
 };
 pub use place::{Allocation, Fund, Level, Municipality};
 pub use project::{Host, Jobs, Output, Product, Project, ProjectKind, Risk, Status};
+pub use rule::{BudgetRule, RuleError, Spend, AS_RECEIVED};
 
 use std::collections::BTreeMap;
 
@@ -66,6 +68,10 @@ pub struct Model {
     pub funds: Vec<Fund>,
     pub projects: Vec<Project>,
     pub instruments: Vec<Instrument>,
+    /// Municipal budget rules (`[[budget_rule]]`, docs/model.md section 10), in file order;
+    /// empty when the scenario declares none (the `as_received` reference is added by the
+    /// engine, not here).
+    pub budget_rules: Vec<BudgetRule>,
     /// Distinct oblast names of the municipalities, sorted: the `oblast:<name>` budget levels.
     pub oblasts: Vec<String>,
 }

@@ -43,6 +43,12 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     Profile(Vec<f64>),
+    /// Recorded output by calendar year from `first` (docs/model.md section 13): the project
+    /// starts in `first` and lives as many years as the record has.
+    Calendar {
+        first: i32,
+        values: Vec<f64>,
+    },
     Curve {
         capacity: f64,
         ramp_up_years: usize,
@@ -102,7 +108,7 @@ impl Output {
     /// Base output in the `k`-th year since the actual start (docs/model.md section 4, step 2).
     pub fn base(&self, k: usize) -> f64 {
         match self {
-            Output::Profile(v) => v[k],
+            Output::Profile(v) | Output::Calendar { values: v, .. } => v[k],
             Output::Curve {
                 capacity,
                 ramp_up_years,

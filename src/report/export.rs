@@ -68,9 +68,9 @@ impl Sheet {
     }
 }
 
-/// The tables of a run folder in the order of docs/model.md section 9 (`sensitivity` when
-/// the run has it), after `municipalities`.
-const TABLES: [&str; 10] = [
+/// The tables of a run folder in the order of docs/model.md section 9 (`sensitivity` and
+/// `rules` when the run has them), after `municipalities`.
+const TABLES: [&str; 11] = [
     table::SUMMARY,
     table::LEVELS,
     table::SHORTFALL,
@@ -81,6 +81,7 @@ const TABLES: [&str; 10] = [
     table::BUDGET_LINE,
     table::REAL,
     table::SENSITIVITY,
+    table::RULES,
 ];
 
 fn read(path: &Path) -> Result<DataFrame, String> {

@@ -18,6 +18,8 @@ pub mod table {
     pub const SENSITIVITY: &str = "sensitivity.parquet";
     /// With `--keep-paths` only.
     pub const PATHS: &str = "paths.parquet";
+    /// Budget rules (docs/model.md section 10), only when the scenario declares any.
+    pub const RULES: &str = "rules.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.
@@ -33,6 +35,10 @@ pub mod col {
     pub const SD: &str = "sd";
     pub const RANK_ERROR: &str = "rank_error";
     pub const P_SHORTFALL: &str = "p_shortfall";
+    /// `rules.parquet`: the budget rule of a row, and the probability that it cannot be kept
+    /// (in a year; of at least one such year on the rows without a year).
+    pub const RULE: &str = "rule";
+    pub const P_CRUNCH: &str = "p_crunch";
     pub const EXPECTED_GAP: &str = "expected_gap";
     pub const MEAN_NEED: &str = "mean_need";
     pub const P_BETTER: &str = "p_better";

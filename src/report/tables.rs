@@ -350,12 +350,64 @@ pub fn sensitivity(shares: &[Share]) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// `rules.parquet`: per (variant, rule, municipality, year) the streams `spending`, `reserve`
+/// and `budget`, with `p_crunch` (the probability that the rule cannot be kept that year) and
+/// `p_shortfall` (P(budget < need), null without a need); then per (variant, rule,
+/// municipality), `year` null, the streams `npv_spending`, `final_reserve` and `volatility`,
+/// with `p_crunch` the probability of at least one crunch year (docs/model.md section 10).
+pub fn rules(r: &Results) -> PolarsResult<DataFrame> {
+    use crate::sim::rules::{WHOLE_STREAMS, YEAR_STREAMS};
+    let (mut variant, mut rule, mut muni, mut year, mut stream) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut crunch, mut short) = (vec![], vec![]);
+    let mut st = Stats::default();
+    for v in &r.variants {
+        for x in &v.rules {
+            let rows = x.years.iter().enumerate().flat_map(|(t, y)| {
+                let year = Some(v.years[t]);
+                YEAR_STREAMS
+                    .iter()
+                    .zip(&y.streams)
+                    .map(move |(name, s)| (year, *name, s, y.p_crunch, y.p_shortfall))
+            });
+            let whole = WHOLE_STREAMS
+                .iter()
+                .zip(&x.whole)
+                .map(|(name, s)| (None, *name, s, x.p_any_crunch, None));
+            for (y, name, s, c, sh) in rows.chain(whole) {
+                variant.push(v.name.clone());
+                rule.push(x.rule.clone());
+                muni.push(x.municipality.clone());
+                year.push(y);
+                stream.push(name);
+                st.push(s);
+                crunch.push(c);
+                short.push(sh);
+            }
+        }
+    }
+    let mut cols = st.columns("", col::MEAN, col::SD);
+    cols.push(Column::new(col::P_CRUNCH.into(), crunch));
+    cols.push(Column::new(col::P_SHORTFALL.into(), short));
+    frame(
+        vec![
+            Column::new(col::VARIANT.into(), variant),
+            Column::new(col::RULE.into(), rule),
+            Column::new(col::MUNICIPALITY.into(), muni),
+            Column::new(col::YEAR.into(), year),
+            Column::new(col::STREAM.into(), stream),
+        ],
+        cols,
+    )
+}
+
 /// Tables with their file names.
 pub type Frames = Vec<(&'static str, DataFrame)>;
 
-/// All tables, with their file names, in the order they are written.
+/// All tables, with their file names, in the order they are written; `rules.parquet` only
+/// when the scenario has budget rules.
 pub fn all(r: &Results) -> PolarsResult<Frames> {
-    Ok(vec![
+    let mut frames = vec![
         (table::SUMMARY, summary(r)?),
         (table::LEVELS, levels(r)?),
         (table::SHORTFALL, shortfall(r)?),
@@ -365,5 +417,9 @@ pub fn all(r: &Results) -> PolarsResult<Frames> {
         (table::COMPARE, compare(r)?),
         (table::BUDGET_LINE, budget_line(r)?),
         (table::REAL, real(r)?),
-    ])
+    ];
+    if r.variants.iter().any(|v| !v.rules.is_empty()) {
+        frames.push((table::RULES, rules(r)?));
+    }
+    Ok(frames)
 }

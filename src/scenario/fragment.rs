@@ -257,14 +257,18 @@ fn table_problems(schema: &Json, t: &Table, origin: Origin, path: &str, out: &mu
         let Some(cond) = rule.pointer("/if/properties").and_then(Json::as_object) else {
             continue;
         };
+        // A condition on a key: its value (`const`) or the keys its table has (`required`).
         let holds = cond.iter().all(|(k, c)| {
-            t.get(k)
-                .zip(c.get("const"))
-                .is_some_and(|(n, v)| equals(v, &n.value))
+            t.get(k).is_some_and(|n| match (c.get("const"), &n.value) {
+                (Some(v), value) => equals(v, value),
+                (None, Value::Table(inner)) => strs(c.get("required"))
+                    .iter()
+                    .all(|r| inner.get(r).is_some()),
+                _ => false,
+            })
         });
-        if holds {
-            required.extend(strs(rule.pointer("/then/required")));
-        }
+        let branch = if holds { "/then" } else { "/else" };
+        required.extend(strs(rule.pointer(&format!("{branch}/required"))));
     }
     for key in required {
         if t.get(key).is_none() {

@@ -14,6 +14,7 @@ pub const TOP: &[&str] = &[
     "variant",
     "overrides",
     "place_names",
+    "budget_rule",
 ];
 pub const SCENARIO: &[&str] = &[
     "name",
@@ -44,8 +45,19 @@ pub const DRIVER: &[&str] = &[
     "long_run",
     "speed",
     "value",
+    "values",
+    "then",
     "reference",
     "notes",
+];
+/// The continuation of a `history` driver (docs/model.md section 13).
+pub const THEN: &[&str] = &[
+    "model",
+    "drift",
+    "volatility",
+    "long_run",
+    "speed",
+    "history",
 ];
 pub const JUMP: &[&str] = &["probability", "min", "max"];
 pub const CORRELATION: &[&str] = &["drivers", "rho", "reference", "notes"];
@@ -106,6 +118,7 @@ pub const OUTPUT: &[&str] = &[
     "plateau_years",
     "decline_rate",
     "profile",
+    "calendar",
 ];
 pub const JOBS: &[&str] = &["local", "monthly_wage", "indexed"];
 pub const RISK: &[&str] = &[
@@ -145,3 +158,17 @@ pub const RATE_SCALE: &[&str] = &["driver", "thresholds", "rates"];
 pub const LOGNORMAL: &[&str] = &["median", "sigma"];
 pub const ROUTE: &[&str] = &["to", "share"];
 pub const VARIANT: &[&str] = &["name", "label", "description", "reference", "notes", "set"];
+/// `[[budget_rule]]` (docs/model.md section 10).
+pub const BUDGET_RULE: &[&str] = &[
+    "id",
+    "label",
+    "spend",
+    "reserve_cap",
+    "reserve_return",
+    "applies_to",
+    "reference",
+    "notes",
+];
+/// The table forms of a budget rule's `spend` (the other form is the word "as_received").
+pub const SPEND: &[&str] = &["moving_average", "partial", "share_of_reserve"];
+pub const PARTIAL: &[&str] = &["share", "years"];

@@ -86,6 +86,26 @@ const DRIVER_MODELS: &[(&str, &str)] = &[
         "inflation",
         "a price index from 1, growing by `mean` + `sd` * Z each year",
     ),
+    (
+        "history",
+        "recorded `values` by calendar year, then the continuation `then` from the last record",
+    ),
+];
+
+/// The models a history driver's continuation may follow.
+const CONTINUATIONS: &[(&str, &str)] = &[
+    (
+        "gbm",
+        "geometric Brownian motion with `drift` and `volatility`",
+    ),
+    (
+        "mean_reverting",
+        "log Ornstein-Uhlenbeck towards `long_run` at `speed`, with `volatility`",
+    ),
+    (
+        "bootstrap",
+        "yearly log-returns resampled from its own `history`",
+    ),
 ];
 
 const BASES: &[(&str, &str)] = &[
@@ -126,6 +146,7 @@ fn table_keys(table: &str) -> &'static [&'static str] {
         "run" => keys::RUN,
         "driver" => keys::DRIVER,
         "jump" => keys::JUMP,
+        "then" => keys::THEN,
         "correlation" => keys::CORRELATION,
         "municipality" => keys::MUNICIPALITY,
         "own_revenue_growth" => keys::GROWTH,
@@ -148,6 +169,9 @@ fn table_keys(table: &str) -> &'static [&'static str] {
         "amount" => keys::LOGNORMAL,
         "route" => keys::ROUTE,
         "variant" => keys::VARIANT,
+        "budget_rule" => keys::BUDGET_RULE,
+        "spend" => keys::SPEND,
+        "partial" => keys::PARTIAL,
         _ => panic!("no table \"{table}\" in the schema"),
     }
 }
@@ -203,6 +227,15 @@ const DESCRIPTIONS: &[(&str, &str, &str)] = &[
     ("driver", "long_run", "mean_reverting: the level the value reverts to, > 0, in the driver's units."),
     ("driver", "speed", "mean_reverting: speed of reversion (kappa), per year, > 0."),
     ("driver", "value", "fixed: the value in force in each year, > 0."),
+    ("driver", "values", "history: the recorded value of each calendar year, > 0, with no gaps, from the first simulated year or earlier: { 2012 = 1669.0, 2013 = 1411.2 }."),
+    ("driver", "then", "history: how the driver goes on after its last recorded year, one step a year from the last value (also through the years before start_year); without it the record must cover every simulated year."),
+    // then = { ... } (a history driver's continuation)
+    ("then", "model", "The continuation's process; it starts from the last recorded value (no `start`)."),
+    ("then", "drift", "gbm: expected log growth per year (mu; 0.03 = 3%)."),
+    ("then", "volatility", "gbm and mean_reverting: sigma of the yearly log shock, >= 0."),
+    ("then", "long_run", "mean_reverting: the level the value reverts to, > 0."),
+    ("then", "speed", "mean_reverting: speed of reversion (kappa), per year, > 0."),
+    ("then", "history", "bootstrap: past annual values, oldest first, all > 0 (at least 2), whose log-returns are resampled."),
     // jump = { ... }
     ("jump", "probability", "Probability of a jump in each year t >= 1, 0..=1."),
     ("jump", "min", "Smallest relative jump (-0.30 = a 30% fall), > -1 and <= max."),
@@ -261,6 +294,7 @@ const DESCRIPTIONS: &[(&str, &str, &str)] = &[
     ("output", "plateau_years", "Years at capacity after the ramp-up; default until the end of life."),
     ("output", "decline_rate", "Yearly decline of output after the plateau (0.15 = 15%), 0 <= rate < 1."),
     ("output", "profile", "Base output by year since the actual start, one value > 0 per year of life; instead of capacity and the curve."),
+    ("output", "calendar", "Recorded output by calendar year, > 0, no gaps: { 2020 = 556_000, 2021 = 466_000 }. The project produces from the first recorded year to the last (planned before, closed after); then the only key of output, and start_year, life_years, never_start and start_delay are not given."),
     ("jobs", "local", "Number of local jobs, >= 0."),
     ("jobs", "monthly_wage", "Monthly wage per local job, in the reporting currency, >= 0; payroll = local * monthly_wage * 12 in producing years."),
     ("jobs", "indexed", "Whether wages follow the scenario.cpi index."),
@@ -312,6 +346,19 @@ const DESCRIPTIONS: &[(&str, &str, &str)] = &[
     ("variant", "label", "Display label, or one per language, for charts and council sheets."),
     ("variant", "description", "Free-text description of the variant."),
     ("variant", "set", "Key paths and their new values: \"project.bozymchak.risk.blockade.probability\" = 0.04."),
+    // [[budget_rule]] (docs/model.md section 10)
+    ("top", "budget_rule", "Municipal budget rules: how a municipality turns the project money it receives into spending through a reserve of its own; every rule runs in every variant, beside the reference rule `as_received`."),
+    ("budget_rule", "id", "Unique rule id (letters, digits, `_` and `-`), other than the reserved `as_received`; names the rule in rules.parquet."),
+    ("budget_rule", "label", "Display label, or one per language."),
+    ("budget_rule", "spend", "The year's spending target: \"as_received\" (what arrives), { moving_average = k }, { partial = { share = s, years = k } } or { share_of_reserve = r }; spending is the target, or all the money available when the reserve runs dry (a crunch)."),
+    ("budget_rule", "reserve_cap", "Largest reserve, per year (dated), >= 0; money above it is released to spending that year. Omitted: no cap."),
+    ("budget_rule", "reserve_return", "Yearly return on the reserve (0.02 = 2%), > -1."),
+    ("budget_rule", "applies_to", "Ids of the municipalities that follow the rule; omitted: every municipality."),
+    ("spend", "moving_average", "Spend the mean of the project money of the last k years, this one included (fewer at the start); whole k >= 1."),
+    ("spend", "partial", "Spend what arrives, less a share of any excess over the mean of the previous years (saved), plus the same share of any gap below it (drawn from the reserve)."),
+    ("spend", "share_of_reserve", "Spend this share of the money available (reserve plus this year's project money), in (0, 1]."),
+    ("partial", "share", "The share s of an excess saved (and of a gap drawn), 0..=1."),
+    ("partial", "years", "The k previous years whose mean is the reference, whole >= 1."),
 ];
 
 /// Literal defaults of docs/model.md section 1, as JSON: (table, key, value). Defaults that
@@ -347,6 +394,7 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
     ("instrument", "probability", "1"),
     ("instrument", "counts_for_grant", "true"),
     ("instrument", "indexed", "false"),
+    ("budget_rule", "reserve_return", "0"),
 ];
 
 /// What `key` of `table` means (its own entry, else the shared `*` one); "" if neither.
@@ -417,6 +465,15 @@ fn driver() -> Value {
         "probability" => unit(),
         _ => json!({ "type": "number", "exclusiveMinimum": -1 }),
     });
+    let then = object("then", &["model"], |k| match k {
+        "model" => words(CONTINUATIONS),
+        "long_run" | "speed" => json!({ "type": "number", "exclusiveMinimum": 0 }),
+        "volatility" => nonneg(),
+        "history" => {
+            json!({ "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 }, "minItems": 2 })
+        }
+        _ => number(),
+    });
     let mut d = object("driver", &["model"], |k| {
         text(k).unwrap_or_else(|| match k {
             "model" => words(DRIVER_MODELS),
@@ -424,6 +481,10 @@ fn driver() -> Value {
             "volatility" | "sd" => nonneg(),
             "history" => json!({ "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 }, "minItems": 2 }),
             "value" => dated(json!({ "type": "number", "exclusiveMinimum": 0 })),
+            "values" => json!({ "type": "object", "additionalProperties": false,
+                "patternProperties": { "^[0-9]{1,4}$": { "type": "number", "exclusiveMinimum": 0 } },
+                "minProperties": 1 }),
+            "then" => then.clone(),
             "jump" => jump.clone(),
             _ => number(),
         })
@@ -439,6 +500,7 @@ fn driver() -> Value {
         ),
         when("model", "bootstrap", json!({ "required": ["history"] })),
         when("model", "inflation", json!({ "required": ["mean"] })),
+        when("model", "history", json!({ "required": ["values"] })),
     ]);
     d
 }
@@ -514,6 +576,9 @@ fn project() -> Value {
             json!({ "type": "array", "items": { "type": "number", "exclusiveMinimum": 0 }, "minItems": 1 })
         }
         "decline_rate" => json!({ "type": "number", "minimum": 0, "exclusiveMaximum": 1 }),
+        "calendar" => json!({ "type": "object", "additionalProperties": false,
+            "patternProperties": { "^[0-9]{1,4}$": { "type": "number", "exclusiveMinimum": 0 } },
+            "minProperties": 1 }),
         _ => integer(0),
     });
     let jobs = object("jobs", &["local", "monthly_wage"], |k| {
@@ -555,33 +620,36 @@ fn project() -> Value {
             }
         }),
     });
-    object(
-        "project",
-        &["id", "hosts", "start_year", "products", "output"],
-        |k| {
-            text(k).unwrap_or_else(|| match k {
-                "id" => id(),
-                "names" => names(),
-                "kind" => words(PROJECT_KINDS),
-                "tags" => json!({ "type": "array", "items": { "type": "string" } }),
-                "hosts" => json!({ "type": "array", "items": host.clone(), "minItems": 1 }),
-                "status" => words(&[
-                    ("operating", "producing from start_year"),
-                    (
-                        "planned",
-                        "not yet built: may never start (never_start) or start late (start_delay)",
-                    ),
-                ]),
-                "start_year" => json!({ "type": "integer" }),
-                "life_years" => integer(1),
-                "products" => json!({ "type": "array", "items": product.clone() }),
-                "output" => output.clone(),
-                "jobs" => jobs.clone(),
-                "risk" => risk.clone(),
-                _ => nonneg(),
-            })
-        },
-    )
+    let mut p = object("project", &["id", "hosts", "products", "output"], |k| {
+        text(k).unwrap_or_else(|| match k {
+            "id" => id(),
+            "names" => names(),
+            "kind" => words(PROJECT_KINDS),
+            "tags" => json!({ "type": "array", "items": { "type": "string" } }),
+            "hosts" => json!({ "type": "array", "items": host.clone(), "minItems": 1 }),
+            "status" => words(&[
+                ("operating", "producing from start_year"),
+                (
+                    "planned",
+                    "not yet built: may never start (never_start) or start late (start_delay)",
+                ),
+            ]),
+            "start_year" => json!({ "type": "integer" }),
+            "life_years" => integer(1),
+            "products" => json!({ "type": "array", "items": product.clone() }),
+            "output" => output.clone(),
+            "jobs" => jobs.clone(),
+            "risk" => risk.clone(),
+            _ => nonneg(),
+        })
+    });
+    // A plan needs its start year; a calendar output is a record that gives it.
+    p["allOf"] = json!([{
+        "if": { "properties": { "output": { "required": ["calendar"] } }, "required": ["output"] },
+        "then": { "not": { "anyOf": [ { "required": ["start_year"] }, { "required": ["life_years"] } ] } },
+        "else": { "required": ["start_year"] }
+    }]);
+    p
 }
 
 /// A route's `to`: one of the fixed words, `municipality:<id>` or `fund:<id>` (an
@@ -667,6 +735,34 @@ fn instrument() -> Value {
     i
 }
 
+/// `[[budget_rule]]` (docs/model.md section 10); `spend` is the word "as_received" or a table
+/// with exactly one form.
+fn budget_rule() -> Value {
+    let partial = object("partial", &["share", "years"], |k| match k {
+        "share" => unit(),
+        _ => integer(1),
+    });
+    let mut forms = object("spend", &[], |k| match k {
+        "moving_average" => integer(1),
+        "partial" => partial.clone(),
+        _ => json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 1 }),
+    });
+    forms["minProperties"] = json!(1);
+    forms["maxProperties"] = json!(1);
+    object("budget_rule", &["id", "spend"], |k| {
+        text(k).unwrap_or_else(|| match k {
+            "id" => id(),
+            "label" => names(),
+            "spend" => json!({ "anyOf": [
+                { "const": "as_received", "description": "Spend what arrives: the reference rule." },
+                forms.clone() ] }),
+            "reserve_cap" => dated(nonneg()),
+            "reserve_return" => json!({ "type": "number", "exclusiveMinimum": -1 }),
+            _ => json!({ "type": "array", "items": id(), "minItems": 1 }),
+        })
+    })
+}
+
 /// The JSON Schema document.
 pub fn schema() -> Value {
     // No key of [scenario] is required: a fragment included by scenarios (a fiscal regime)
@@ -710,6 +806,7 @@ pub fn schema() -> Value {
         "instrument" => json!({ "type": "array", "items": instrument() }),
         "variant" => json!({ "type": "array", "items": variant.clone() }),
         "place_names" => json!({ "type": "object", "additionalProperties": names() }),
+        "budget_rule" => json!({ "type": "array", "items": budget_rule() }),
         _ => json!({ "type": "object" }),
     });
     let mut doc = top;
@@ -773,6 +870,10 @@ mod tests {
         );
         assert_eq!(keys_of(&p["instrument"]["items"]), sorted(keys::INSTRUMENT));
         assert_eq!(keys_of(&p["variant"]["items"]), sorted(keys::VARIANT));
+        assert_eq!(
+            keys_of(&p["budget_rule"]["items"]),
+            sorted(keys::BUDGET_RULE)
+        );
     }
 
     /// Walks every subschema that defines properties, pushing the path of each property
@@ -845,6 +946,7 @@ mod tests {
             "instrument[].amount.sigma",
             "instrument[].route[].to",
             "variant[].set",
+            "budget_rule[].spend.partial.share",
         ] {
             assert!(paths.contains(&deep), "the walk missed `{deep}`");
         }

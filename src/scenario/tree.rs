@@ -41,13 +41,14 @@ pub struct Entry {
 }
 
 /// The arrays of tables that merge by concatenation (docs/model.md section 1).
-pub const CONCATENATED: [&str; 6] = [
+pub const CONCATENATED: [&str; 7] = [
     "municipality",
     "project",
     "fund",
     "instrument",
     "correlation",
     "variant",
+    "budget_rule",
 ];
 
 impl Value {

@@ -153,6 +153,12 @@ impl Accumulators {
                         .any(|c| self.cells[c].collects())
                 };
                 let mut needed = Needed::Nothing;
+                // A budget rule needs the whole budget (its own revenue and grant).
+                let first = plan.rule_cells[mu];
+                let n_rule = plan.rule_cells_of(mu);
+                if self.cells[first..first + n_rule].iter().any(Cell::collects) {
+                    needed = Needed::All;
+                }
                 for (s, kind) in plan.streams[mu].iter().enumerate() {
                     if collects(s) {
                         needed = needed.max(match kind {
@@ -170,9 +176,11 @@ impl Accumulators {
     }
 
     /// Whether no cell above the municipalities (levels, projects, pending) collects values
-    /// in this second pass.
+    /// in this second pass (the budget rules' cells, after them, are the municipalities').
     pub(super) fn levels_idle(&self, plan: &Plan) -> bool {
-        !self.cells[plan.republic_cells..].iter().any(Cell::collects)
+        !self.cells[plan.republic_cells..plan.rule_cells_start]
+            .iter()
+            .any(Cell::collects)
     }
 
     /// Per municipality: whether one of its paired differences collects values.

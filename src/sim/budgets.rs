@@ -3,6 +3,7 @@
 
 use super::plan::{Plan, Source};
 use super::rng::{Group, Purpose, Seeds, Stream};
+use super::rules::{self, MuniRules};
 use super::work::lanes_of;
 use super::{Accumulators, Block, Needed, Work};
 use crate::model::Model;
@@ -35,6 +36,9 @@ pub fn simulate(
         };
         let streams = &plan.streams[mu];
         let n_s = streams.len();
+        // Budget rules run on the whole budget, after its last year (not in a pass that needs
+        // only receipts).
+        let has_rules = all && !plan.rule_munis[mu].is_empty();
         // This year's values of each stream, per lane (streams without a source stay zero),
         // and each stream's NPV so far.
         let (vals, npv) = (&mut w.year_vals, &mut w.npv);
@@ -129,6 +133,7 @@ pub fn simulate(
             let (own, project, community) = (&own[..nb], &project[..nb], &community[..nb]);
             let received = &mut w.received[..nb];
             let [short, gap, needed] = &mut w.shortfall;
+            let rw = &mut w.rules;
             for b in 0..nb {
                 let idx = if muni.indexed { cpi[b] } else { 1.0 };
                 let g = (grant[t] * idx - muni.grant_offset * prev[b]).max(0.0);
@@ -143,6 +148,15 @@ pub fn simulate(
                     short[b] = if total < n { 1.0 } else { 0.0 };
                     gap[b] = (n - total).max(0.0);
                     needed[b] = n;
+                }
+            }
+            if has_rules {
+                // Each lane's series, for the rules once the last year is done.
+                for b in 0..nb {
+                    let at = b * t_n + t;
+                    rw.p[at] = project_v[b];
+                    rw.base[at] = own_v[b] + grant_v[b];
+                    rw.need[at] = needed[b];
                 }
             }
             if plan.real {
@@ -171,6 +185,17 @@ pub fn simulate(
         }
         for (s, n) in npv.iter().enumerate().take(n_s) {
             stats::add_in_order(&mut acc.cells, plan.npv_cells[mu] + s, &n[..nb]);
+        }
+        if has_rules {
+            let mr = MuniRules {
+                rules: &plan.rules,
+                which: &plan.rule_munis[mu],
+                slots: &|k| plan.rule_slot(mu, k),
+                discount: &plan.discount,
+                has_need: need.is_some(),
+            };
+            // A second pass has the means from the first.
+            rules::accumulate(&mr, nb, &mut w.rules, acc, acc.active.is_none());
         }
     }
 }

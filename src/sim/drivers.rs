@@ -2,7 +2,7 @@
 
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::Block;
-use crate::model::{DriverKind, Model};
+use crate::model::{Continuation, DriverKind, Model};
 use ndarray::{Array3, Axis};
 
 /// Fills `x[d, t, b]` with every driver's value, and the cpi index and fx rate views.
@@ -32,7 +32,37 @@ pub fn simulate(
             }
         }
     }
-    // Correlated shocks: Z = L Z_indep over the drivers of the correlation matrix.
+    // Shocks of the steps before the horizon, for history drivers whose record ends before
+    // `start_year` (none otherwise): `pre[(d * steps + k) * lanes + b]`, the last step being
+    // the one into `start_year`.
+    let steps = m
+        .drivers
+        .iter()
+        .map(|drv| drv.kind.steps_before(m.start_year))
+        .max()
+        .unwrap_or(0);
+    let mut pre = vec![0.0; m.drivers.len() * steps * blk.lanes];
+    let at = |d: usize, k: usize, b: usize| (d * steps + k) * blk.lanes + b;
+    if steps > 0 {
+        for (d, drv) in m.drivers.iter().enumerate() {
+            if !drv.kind.has_normal_shock() {
+                continue;
+            }
+            for b in 0..blk.lanes {
+                let mut s = Stream::new(
+                    seeds.of(Group::Driver(d)),
+                    keys[d],
+                    Purpose::PreShock,
+                    blk.path(b),
+                );
+                for k in 0..steps {
+                    pre[at(d, k, b)] = s.normal();
+                }
+            }
+        }
+    }
+    // Correlated shocks: Z = L Z_indep over the drivers of the correlation matrix, in every
+    // step, before the horizon too.
     let c = &m.correlation;
     if !c.drivers.is_empty() {
         let k = c.drivers.len();
@@ -44,6 +74,16 @@ pub fn simulate(
                 }
                 for (i, &d) in c.drivers.iter().enumerate() {
                     z[[d, t, b]] = (0..=i).map(|j| c.cholesky[[i, j]] * indep[j]).sum();
+                }
+            }
+        }
+        for s in 0..steps {
+            for b in 0..blk.lanes {
+                for (i, &d) in c.drivers.iter().enumerate() {
+                    indep[i] = pre[at(d, s, b)];
+                }
+                for (i, &d) in c.drivers.iter().enumerate() {
+                    pre[at(d, s, b)] = (0..=i).map(|j| c.cholesky[[i, j]] * indep[j]).sum();
                 }
             }
         }
@@ -84,9 +124,8 @@ pub fn simulate(
                 } => {
                     xd[[0, b]] = *start;
                     for t in 1..t_n {
-                        let step =
-                            drift - volatility * volatility / 2.0 + volatility * z[[d, t, b]];
-                        xd[[t, b]] = xd[[t - 1, b]] * step.exp() * jump(t);
+                        xd[[t, b]] =
+                            gbm_step(xd[[t - 1, b]], *drift, *volatility, z[[d, t, b]]) * jump(t);
                     }
                 }
                 DriverKind::MeanReverting {
@@ -95,13 +134,54 @@ pub fn simulate(
                     speed,
                     volatility,
                 } => {
-                    let (decay, pull, var) = reversion(*speed);
-                    let sd = volatility * var.sqrt();
+                    let step = Reverting::new(*long_run, *speed, *volatility);
                     xd[[0, b]] = *start;
                     for t in 1..t_n {
-                        let ln =
-                            xd[[t - 1, b]].ln() * decay + long_run.ln() * pull + sd * z[[d, t, b]];
-                        xd[[t, b]] = ln.exp() * jump(t);
+                        xd[[t, b]] = step.next(xd[[t - 1, b]], z[[d, t, b]]) * jump(t);
+                    }
+                }
+                DriverKind::History {
+                    first,
+                    values,
+                    then,
+                } => {
+                    let last = first + values.len() as i32 - 1;
+                    let recorded = |y: i32| values[(y - first) as usize];
+                    let mut pick =
+                        Stream::new(seeds.of(Group::Driver(d)), keys[d], Purpose::Pick, path);
+                    let reverting = match then {
+                        Some(Continuation::MeanReverting {
+                            long_run,
+                            speed,
+                            volatility,
+                        }) => Some(Reverting::new(*long_run, *speed, *volatility)),
+                        _ => None,
+                    };
+                    // One step of the continuation from `prev` with shock `z`.
+                    let mut next = |prev: f64, z: f64| match then {
+                        Some(Continuation::Gbm { drift, volatility }) => {
+                            gbm_step(prev, *drift, *volatility, z)
+                        }
+                        Some(Continuation::MeanReverting { .. }) => {
+                            reverting.as_ref().expect("set above").next(prev, z)
+                        }
+                        Some(Continuation::Bootstrap { log_returns }) => {
+                            prev * bootstrap_step(log_returns, pick.uniform())
+                        }
+                        None => unreachable!("the reader requires a record of every year"),
+                    };
+                    for t in 0..t_n {
+                        let y = m.year(t);
+                        xd[[t, b]] = if y <= last {
+                            recorded(y)
+                        } else if t == 0 {
+                            // From the last record to start_year, step by step.
+                            let n = drv.kind.steps_before(m.start_year);
+                            (steps - n..steps)
+                                .fold(recorded(last), |x, k| next(x, pre[at(d, k, b)]))
+                        } else {
+                            next(xd[[t - 1, b]], z[[d, t, b]])
+                        };
                     }
                 }
                 DriverKind::Bootstrap { start, log_returns } => {
@@ -109,9 +189,8 @@ pub fn simulate(
                         Stream::new(seeds.of(Group::Driver(d)), keys[d], Purpose::Pick, path);
                     xd[[0, b]] = *start;
                     for t in 1..t_n {
-                        let i = ((pick.uniform() * log_returns.len() as f64) as usize)
-                            .min(log_returns.len() - 1);
-                        xd[[t, b]] = xd[[t - 1, b]] * log_returns[i].exp() * jump(t);
+                        xd[[t, b]] =
+                            xd[[t - 1, b]] * bootstrap_step(log_returns, pick.uniform()) * jump(t);
                     }
                 }
                 DriverKind::Inflation { mean, sd } => {
@@ -123,6 +202,39 @@ pub fn simulate(
                 }
             }
         }
+    }
+}
+
+/// One year of geometric Brownian motion from `prev` with standard normal shock `z`.
+fn gbm_step(prev: f64, drift: f64, volatility: f64, z: f64) -> f64 {
+    prev * (drift - volatility * volatility / 2.0 + volatility * z).exp()
+}
+
+/// The growth factor of one bootstrap year: a historical log-return picked by the uniform `u`.
+fn bootstrap_step(log_returns: &[f64], u: f64) -> f64 {
+    let i = ((u * log_returns.len() as f64) as usize).min(log_returns.len() - 1);
+    log_returns[i].exp()
+}
+
+/// One year of the mean-reverting process in logs, its factors computed once.
+struct Reverting {
+    decay: f64,
+    pull_ln: f64,
+    sd: f64,
+}
+
+impl Reverting {
+    fn new(long_run: f64, speed: f64, volatility: f64) -> Reverting {
+        let (decay, pull, var) = reversion(speed);
+        Reverting {
+            decay,
+            pull_ln: long_run.ln() * pull,
+            sd: volatility * var.sqrt(),
+        }
+    }
+
+    fn next(&self, prev: f64, z: f64) -> f64 {
+        (prev.ln() * self.decay + self.pull_ln + self.sd * z).exp()
     }
 }
 

@@ -2,8 +2,8 @@
 
 use super::Accumulators;
 use crate::results::{
-    CompareMuni, CompareStream, LevelResults, MuniResults, ProjectResults, Shortfall,
-    StreamResults, VariantResults, Whole,
+    CompareMuni, CompareStream, LevelResults, MuniResults, ProjectResults, RuleResults, RuleYear,
+    Shortfall, StreamResults, VariantResults, Whole,
 };
 use crate::stats::{Cell, Summary};
 use rayon::prelude::*;
@@ -168,7 +168,9 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         .enumerate()
         .map(|(i, inst)| (inst.id.clone(), cells[plan.pending_cells + i]))
         .collect();
+    let rules = rule_results(p, acc, &cells);
     VariantResults {
+        rules,
         name: name.to_string(),
         municipalities,
         levels,
@@ -177,4 +179,79 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         years: (0..t_n).map(|t| m.year(t)).collect(),
         compare,
     }
+}
+
+/// The budget rules' results, rule by rule, each at the municipalities it applies to (in
+/// municipality order). The reference `as_received` reads `project_total`, `budget_total`,
+/// their NPV and the shortfall of the municipality's own cells (the same bits: `S = P`,
+/// `F = 0`, never a crunch); only its volatility has a cell of its own (`Plan::rule_slot`).
+fn rule_results(p: &super::Prepared, acc: &Accumulators, cells: &[Summary]) -> Vec<RuleResults> {
+    use super::plan::MuniStream;
+    use super::rules::YEAR_STREAMS;
+    const ZERO: Summary = Summary {
+        mean: 0.0,
+        sd: 0.0,
+        q: [0.0; 7],
+        rank_error: 0.0,
+    };
+    let (m, plan) = (p.model, &p.plan);
+    let t_n = m.years;
+    let mean = |i: usize| acc.means[i].finish().mean;
+    let mut out = Vec::new();
+    for (ri, rule) in plan.rules.iter().enumerate() {
+        for (mu, which) in plan.rule_munis.iter().enumerate() {
+            let Some(k) = which.iter().position(|x| *x == ri) else {
+                continue;
+            };
+            let (c0, m0) = plan.rule_slot(mu, k);
+            let (municipality, n_y) = (m.municipalities[mu].id.clone(), YEAR_STREAMS.len());
+            if k == 0 {
+                let stream = |kind| {
+                    plan.streams[mu]
+                        .iter()
+                        .position(|s| *s == kind)
+                        .expect("every municipality lists its totals")
+                };
+                let (pt, bt) = (
+                    stream(MuniStream::ProjectTotal),
+                    stream(MuniStream::BudgetTotal),
+                );
+                let short = plan.shortfall_means[mu];
+                out.push(RuleResults {
+                    rule: rule.id.clone(),
+                    municipality,
+                    years: (0..t_n)
+                        .map(|t| RuleYear {
+                            streams: [
+                                cells[plan.muni_cell(mu, pt, t)],
+                                ZERO,
+                                cells[plan.muni_cell(mu, bt, t)],
+                            ],
+                            p_crunch: 0.0,
+                            p_shortfall: short.map(|off| mean(off + 3 * t)),
+                        })
+                        .collect(),
+                    whole: [cells[plan.npv_cells[mu] + pt], ZERO, cells[c0]],
+                    p_any_crunch: 0.0,
+                });
+                continue;
+            }
+            let has_need = plan.need[mu].is_some();
+            let whole = c0 + n_y * t_n;
+            out.push(RuleResults {
+                rule: rule.id.clone(),
+                municipality,
+                years: (0..t_n)
+                    .map(|t| RuleYear {
+                        streams: std::array::from_fn(|j| cells[c0 + n_y * t + j]),
+                        p_crunch: mean(m0 + 2 * t),
+                        p_shortfall: has_need.then(|| mean(m0 + 2 * t + 1)),
+                    })
+                    .collect(),
+                whole: std::array::from_fn(|j| cells[whole + j]),
+                p_any_crunch: mean(m0 + 2 * t_n),
+            });
+        }
+    }
+    out
 }

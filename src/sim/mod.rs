@@ -9,8 +9,8 @@
 //! variant of a scenario is simulated on the same block with the same keyed random streams.
 //!
 //! A block goes through the stages in this order, one file each: `drivers`, [`projects`],
-//! `fiscal` (instruments and routing), `funds`, `budgets` (municipalities, and their
-//! statistics), then `accumulate` (levels, projects, pending). [`plan`] lays out what a
+//! `fiscal` (instruments and routing), `funds`, `budgets` (municipalities, their budget
+//! rules in [`rules`], and their statistics), then `accumulate` (levels, projects, pending). [`plan`] lays out what a
 //! variant reports, [`rng`] owns the keyed random streams, [`compare`] the paired variant
 //! differences, [`results`] the finished statistics, `trace` a single path by hand.
 
@@ -26,12 +26,13 @@ pub mod plan;
 pub(crate) mod precision;
 pub mod projects;
 pub(crate) mod rng;
+pub mod rules;
 pub mod sensitivity;
 mod trace;
 mod work;
 
 pub use accumulate::{Accumulators, Edges};
-pub use trace::{trace, Trace};
+pub use trace::{trace, RuleTrace, Trace};
 pub use work::{Block, Work};
 
 use crate::model::BASELINE;

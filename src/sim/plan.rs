@@ -3,7 +3,8 @@
 //! instrument's money lands, and the offsets of every statistics cell.
 
 use super::rng::entity_key;
-use crate::model::{Allocation, Model, Target};
+use super::rules::{self, RulePlan};
+use crate::model::{Allocation, BudgetRule, Model, Target};
 use crate::results::stream;
 
 /// A stream at a municipality.
@@ -191,6 +192,17 @@ pub struct Plan {
     pub n_means: usize,
     /// Per project, per year, four state counters.
     pub n_states: usize,
+    /// Budget rules (docs/model.md section 10): the reference `as_received` first, then the
+    /// declared ones in file order; empty when the scenario declares none.
+    pub rules: Vec<RulePlan>,
+    /// Per municipality: the rules that apply to it (indices into `rules`), in order.
+    pub rule_munis: Vec<Vec<usize>>,
+    /// The first cell of the rules (after every other cell, so a scenario without rules
+    /// keeps its layout), and per municipality the first cell and first mean of its rules:
+    /// see [`Plan::rule_slot`].
+    pub rule_cells_start: usize,
+    pub rule_cells: Vec<usize>,
+    pub rule_means: Vec<usize>,
 }
 
 impl Plan {
@@ -349,6 +361,36 @@ impl Plan {
                 })
             })
             .collect();
+        // Budget rules: the reference first, whenever any is declared.
+        let rule_list: Vec<RulePlan> = if m.budget_rules.is_empty() {
+            Vec::new()
+        } else {
+            std::iter::once(BudgetRule::as_received())
+                .chain(m.budget_rules.iter().cloned())
+                .map(|r| RulePlan::new(&r, m))
+                .collect()
+        };
+        let rule_munis: Vec<Vec<usize>> = (0..nm)
+            .map(|mu| {
+                let declared = m.budget_rules.iter().map(|r| r.applies_to(mu));
+                std::iter::once(true)
+                    .chain(declared)
+                    .enumerate()
+                    .filter(|(_, applies)| *applies && !rule_list.is_empty())
+                    .map(|(k, _)| k)
+                    .collect()
+            })
+            .collect();
+        let rule_cells_start = n;
+        let mut rule_cells = Vec::with_capacity(nm);
+        let mut rule_means = Vec::with_capacity(nm);
+        for which in &rule_munis {
+            let others = which.len().saturating_sub(1);
+            rule_cells.push(n);
+            n += rules_cells_of(which.len(), years);
+            rule_means.push(n_means);
+            n_means += others * rules::means_per_rule(years);
+        }
         let sources = streams
             .iter()
             .enumerate()
@@ -455,7 +497,65 @@ impl Plan {
             shortfall_means,
             n_means,
             n_states: m.projects.len() * years * 4,
+            rules: rule_list,
+            rule_munis,
+            rule_cells_start,
+            rule_cells,
+            rule_means,
         }
+    }
+
+    /// Where the `k`-th rule of municipality `mu` (`rule_munis[mu][k]`) keeps its statistics:
+    /// its first cell and first mean. The reference `as_received`, always first, has a single
+    /// cell, its volatility, and no mean: its other statistics are those of `project_total`,
+    /// `budget_total` and the shortfall, the same bits (section 10 with `S = P`, `F = 0`), or
+    /// zero; so it costs almost nothing.
+    pub fn rule_slot(&self, mu: usize, k: usize) -> (usize, usize) {
+        let (c, m) = (self.rule_cells[mu], self.rule_means[mu]);
+        match k {
+            0 => (c, m),
+            _ => (
+                c + rules::REFERENCE_CELLS + (k - 1) * rules::cells_per_rule(self.years),
+                m + (k - 1) * rules::means_per_rule(self.years),
+            ),
+        }
+    }
+
+    /// How many cells municipality `mu`'s rules have.
+    pub fn rule_cells_of(&self, mu: usize) -> usize {
+        rules_cells_of(self.rule_munis[mu].len(), self.years)
+    }
+
+    /// What rule cell `c` (at or after `rule_cells_start`) holds, as [`Plan::describe_cell`].
+    fn describe_rule_cell(&self, m: &Model, c: usize) -> (String, Option<usize>) {
+        let per = rules::cells_per_rule(self.years);
+        for (mu, which) in self.rule_munis.iter().enumerate() {
+            let first = self.rule_cells[mu];
+            if !(first..first + self.rule_cells_of(mu)).contains(&c) {
+                continue;
+            }
+            if c == first {
+                let place = format!(
+                    "municipality `{}`, budget rule `{}`, stream `volatility`",
+                    m.municipalities[mu].id, self.rules[which[0]].id
+                );
+                return (place, None);
+            }
+            let rest = c - first - rules::REFERENCE_CELLS;
+            let (k, off) = (1 + rest / per, rest % per);
+            let n_y = rules::YEAR_STREAMS.len();
+            let (name, t) = if off < n_y * self.years {
+                (rules::YEAR_STREAMS[off % n_y], Some(off / n_y))
+            } else {
+                (rules::WHOLE_STREAMS[off - n_y * self.years], None)
+            };
+            let place = format!(
+                "municipality `{}`, budget rule `{}`, stream `{name}`",
+                m.municipalities[mu].id, self.rules[which[k]].id
+            );
+            return (place, t);
+        }
+        (format!("cell {c}"), None)
     }
 
     /// What statistics cell `c` holds, for messages: where ("municipality `x`, stream `y`")
@@ -487,6 +587,9 @@ impl Plan {
         };
         if c < self.republic_cells {
             return (format!("cell {c}"), None);
+        }
+        if c >= self.rule_cells_start {
+            return self.describe_rule_cell(m, c);
         }
         let mut end = self.republic_cells + (self.republic.len() + 1) * self.years;
         if c < end {
@@ -545,6 +648,24 @@ impl Plan {
                 }
             }
         }
+        let per = rules::means_per_rule(self.years);
+        for (mu, which) in self.rule_munis.iter().enumerate() {
+            let first = self.rule_means[mu];
+            if (first..first + which.len().saturating_sub(1) * per).contains(&i) {
+                let (k, off) = (1 + (i - first) / per, (i - first) % per);
+                let what = match (off / 2, off % 2) {
+                    (t, _) if t == self.years => "probability of any crunch".to_string(),
+                    (_, 0) => "crunch probability".to_string(),
+                    _ => "shortfall probability".to_string(),
+                };
+                let t = (off / 2 < self.years).then_some(off / 2);
+                let (id, rule) = (&m.municipalities[mu].id, &self.rules[which[k]].id);
+                return (
+                    format!("municipality `{id}`, budget rule `{rule}`, {what}"),
+                    t,
+                );
+            }
+        }
         (format!("mean {i}"), None)
     }
 
@@ -555,6 +676,14 @@ impl Plan {
             .filter(|(x, _)| *x == o)
             .map(|(_, i)| *i)
             .collect()
+    }
+}
+
+/// The cells of a municipality's `n` rules, the reference among them.
+fn rules_cells_of(n: usize, years: usize) -> usize {
+    match n {
+        0 => 0,
+        _ => rules::REFERENCE_CELLS + (n - 1) * rules::cells_per_rule(years),
     }
 }
 

@@ -41,6 +41,9 @@ pub enum Purpose {
     Amount = 9,
     /// Fund x member: one uniform per year, the member's key in the competitive draw.
     Winner = 10,
+    /// History driver's continuation (and the drivers correlated with it): one standard
+    /// normal per step before the horizon, from its last recorded year into `start_year`.
+    PreShock = 11,
 }
 
 /// A 64-bit FNV-1a hash of an entity's kind and id; stable across runs and platforms.

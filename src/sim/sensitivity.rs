@@ -16,7 +16,7 @@ use super::accumulate::Accumulators;
 use super::plan::{MuniStream, Plan, Split};
 use super::rng::{Group, Seeds};
 use super::{simulate_block, Block, Prepared, Settings, SimError, Work, LANES};
-use crate::model::{DriverKind, Model, Status};
+use crate::model::{Continuation, DriverKind, Model, Status};
 use crate::results::Share;
 use crate::stats::Moments;
 use rayon::prelude::*;
@@ -36,6 +36,13 @@ pub fn groups(m: &Model) -> Vec<(Group, String)> {
             }
             DriverKind::Inflation { sd, .. } => *sd > 0.0,
             DriverKind::Bootstrap { .. } => true,
+            // Random only after its record, and only where its continuation is.
+            DriverKind::History { then, .. } => match then {
+                None => false,
+                Some(Continuation::Gbm { volatility, .. })
+                | Some(Continuation::MeanReverting { volatility, .. }) => *volatility > 0.0,
+                Some(Continuation::Bootstrap { .. }) => true,
+            },
         } || drv.jump.is_some_and(|j| j.probability > 0.0);
         if random {
             g.push((Group::Driver(d), format!("driver:{}", drv.id)));

@@ -27,6 +27,19 @@ pub struct Trace {
     pub pending: Vec<f64>,
     /// Everything due, after the payment draws.
     pub due: f64,
+    /// Budget rules (docs/model.md section 10), as `rules.parquet` orders them: rule by rule,
+    /// each at the municipalities it applies to.
+    pub rules: Vec<RuleTrace>,
+}
+
+/// One budget rule at one municipality in one path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleTrace {
+    pub rule: String,
+    pub municipality: usize,
+    pub spending: Vec<f64>,
+    pub reserve: Vec<f64>,
+    pub crunch: Vec<bool>,
 }
 
 impl Trace {
@@ -116,5 +129,49 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
             .map(|i| w.pending[[i, 0]])
             .collect(),
         due: w.due[0],
+        rules: rule_traces(&p.plan, &kept_stream(model, &p.plan, kept, width)),
     })
+}
+
+/// Each municipality's `project_total` by year, from the kept values of one path.
+fn kept_stream(m: &Model, plan: &Plan, kept: &[Vec<f64>], width: usize) -> Vec<Vec<f64>> {
+    (0..m.municipalities.len())
+        .map(|mu| {
+            let s = plan.streams[mu]
+                .iter()
+                .position(|k| *k == super::plan::MuniStream::ProjectTotal)
+                .expect("every municipality lists project_total");
+            let row = &kept[plan.stream_rows[mu] + s];
+            (0..m.years).map(|t| row[t * width]).collect()
+        })
+        .collect()
+}
+
+/// The budget rules of one path, from each municipality's project money.
+fn rule_traces(plan: &Plan, project: &[Vec<f64>]) -> Vec<RuleTrace> {
+    let mut out = Vec::new();
+    for (ri, rule) in plan.rules.iter().enumerate() {
+        for (mu, which) in plan.rule_munis.iter().enumerate() {
+            if !which.contains(&ri) {
+                continue;
+            }
+            let n = project[mu].len();
+            let mut r = RuleTrace {
+                rule: rule.id.clone(),
+                municipality: mu,
+                spending: vec![0.0; n],
+                reserve: vec![0.0; n],
+                crunch: vec![false; n],
+            };
+            super::rules::apply(
+                rule,
+                &project[mu],
+                &mut r.spending,
+                &mut r.reserve,
+                &mut r.crunch,
+            );
+            out.push(r);
+        }
+    }
+    out
 }

@@ -74,6 +74,8 @@ pub struct Work {
     /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
     /// rows as `Plan::stream_rows`, each `[t * width + lane]`.
     pub kept: Option<Vec<Vec<f64>>>,
+    /// The budget rules' series (empty without rules).
+    pub rules: super::rules::RuleWork,
 }
 
 impl Work {
@@ -115,6 +117,7 @@ impl Work {
             balance: vec![0.0; l],
             growth: vec![0.0; t * l],
             kept: None,
+            rules: super::rules::RuleWork::new(t, l, !plan.rules.is_empty()),
         }
     }
 

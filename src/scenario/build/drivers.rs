@@ -41,7 +41,14 @@ impl<'t> Builder<'t> {
         let model = r.choice(
             d,
             "model",
-            &["fixed", "gbm", "mean_reverting", "bootstrap", "inflation"],
+            &[
+                "fixed",
+                "gbm",
+                "mean_reverting",
+                "bootstrap",
+                "inflation",
+                "history",
+            ],
             None,
         );
         let kind = match model? {
@@ -93,15 +100,18 @@ impl<'t> Builder<'t> {
                     log_returns,
                 }
             }
-            _ => {
+            "inflation" => {
                 let mean = r.num(d, "mean", above_minus_one);
                 let sd = r.num_or(d, "sd", 0.0, nonneg);
                 DriverKind::Inflation { mean: mean?, sd }
             }
+            _ => self.history(d, r)?,
         };
         let jump = match r.node("jump") {
             None => None,
             Some(n) => {
+                // A history driver's record is what happened; its continuation is a plain
+                // process (docs/choices.md).
                 if !matches!(
                     kind,
                     DriverKind::Gbm { .. }
@@ -143,6 +153,62 @@ impl<'t> Builder<'t> {
             kind,
             jump,
             notes,
+        })
+    }
+
+    /// A `history` driver (docs/model.md section 13): recorded values by calendar year, no
+    /// gaps, then an optional continuation. The record must cover the first simulated year,
+    /// and without a continuation every simulated year.
+    fn history(&mut self, d: &mut Diags, r: &mut Reader<'t>) -> Option<DriverKind> {
+        let values = match r.required(d, "values", "a table from calendar year to value") {
+            Some(n) => read::read_dated(d, n, &r.key_path("values"), positive, None),
+            None => None,
+        };
+        let then = match r.node("then") {
+            None => Some(None),
+            Some(n) => {
+                let mut t = Reader::of(n, r.key_path("then"), d)?;
+                let c = continuation(d, &mut t);
+                t.finish(d, keys::THEN);
+                c.map(Some)
+            }
+        };
+        let (values, then) = (values?, then?);
+        let origin = r.node("values").map_or(r.origin, |n| n.origin);
+        let points = values.points();
+        let first = points[0].0;
+        let last = points[points.len() - 1].0;
+        if points.windows(2).any(|w| w[1].0 != w[0].0 + 1) {
+            d.error(
+                origin,
+                r.key_path("values"),
+                format!("the years {first}-{last} have gaps; expected one value for every year"),
+            );
+            return None;
+        }
+        if let Some(start) = self.start_year {
+            let end = start + self.years as i32 - 1;
+            if first > start {
+                d.error(
+                    origin,
+                    r.key_path("values"),
+                    format!("the record starts in {first}, after the scenario's start_year {start}: expected a value for every simulated year from {start}"),
+                );
+                return None;
+            }
+            if then.is_none() && last < end {
+                d.error(
+                    origin,
+                    r.key_path("values"),
+                    format!("the record ends in {last} and the scenario runs to {end}: give the years up to {end}, or a continuation `then`"),
+                );
+                return None;
+            }
+        }
+        Some(DriverKind::History {
+            first,
+            values: points.iter().map(|p| p.1).collect(),
+            then,
         })
     }
 
@@ -206,7 +272,7 @@ impl<'t> Builder<'t> {
                             node.origin,
                             format!("{path}.drivers"),
                             format!(
-                                "driver \"{name}\" is {}; only gbm, mean_reverting and inflation drivers have a shock to correlate",
+                                "driver \"{name}\" is {}; only gbm, mean_reverting and inflation drivers, and history drivers continued by gbm or mean_reverting, have a shock to correlate",
                                 self.drivers[j].kind.name()
                             ),
                         );
@@ -257,4 +323,51 @@ impl<'t> Builder<'t> {
             }
         }
     }
+}
+
+/// The continuation of a history driver: `gbm`, `mean_reverting` or `bootstrap` with their
+/// keys, and no `start` (it starts from the last recorded value).
+fn continuation(d: &mut Diags, t: &mut Reader) -> Option<Continuation> {
+    if let Some(n) = t.node("start") {
+        d.error(
+            n.origin,
+            t.key_path("start"),
+            "a continuation starts from the last recorded value: remove `start`",
+        );
+    }
+    let model = t.choice(d, "model", &["gbm", "mean_reverting", "bootstrap"], None)?;
+    Some(match model {
+        "gbm" => Continuation::Gbm {
+            drift: t.num_or(d, "drift", 0.0, any),
+            volatility: t.num_or(d, "volatility", 0.0, nonneg),
+        },
+        "mean_reverting" => {
+            let long_run = t.num(d, "long_run", positive);
+            let speed = t.num(d, "speed", positive);
+            let volatility = t.num_or(d, "volatility", 0.0, nonneg);
+            Continuation::MeanReverting {
+                long_run: long_run?,
+                speed: speed?,
+                volatility,
+            }
+        }
+        _ => {
+            let path = t.key_path("history");
+            let history = t.numbers(d, "history", positive)?;
+            if history.len() < 2 {
+                d.error(
+                    t.node("history").map_or(t.origin, |n| n.origin),
+                    path,
+                    format!(
+                        "found {} value(s), expected at least 2 to form a log-return",
+                        history.len()
+                    ),
+                );
+                return None;
+            }
+            Continuation::Bootstrap {
+                log_returns: history.windows(2).map(|w| (w[1] / w[0]).ln()).collect(),
+            }
+        }
+    })
 }

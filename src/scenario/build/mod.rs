@@ -4,12 +4,14 @@
 //! first, then places, funds, projects and instruments, whose references are resolved to
 //! indices here so that the engine never looks anything up by name. Each section is read in
 //! its own file: `drivers.rs` (and correlations), `places.rs` (municipalities and funds),
-//! `projects.rs` and `instruments.rs` (with their routes).
+//! `projects.rs` and `instruments.rs` (with their routes), and `rules.rs` (municipal budget
+//! rules).
 
 mod drivers;
 mod instruments;
 mod places;
 mod projects;
+mod rules;
 
 use super::keys;
 use super::paths::{self, AreaPatch};
@@ -57,6 +59,7 @@ pub fn build(
     b.funds(d, patches);
     b.projects(d);
     b.instruments(d);
+    let budget_rules = b.budget_rules(d);
     let place_names = b.place_names(d);
     b.check_usd(d, &header);
     b.root.skip("run");
@@ -86,6 +89,7 @@ pub fn build(
         funds: b.funds,
         projects: b.projects,
         instruments: b.instruments,
+        budget_rules,
         oblasts,
     })
 }

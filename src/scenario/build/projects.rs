@@ -42,7 +42,16 @@ impl<'t> Builder<'t> {
             Some(_) => Some(Status::Operating),
             None => None,
         };
-        let start_year = r.count(d, "start_year", -9999, 9999).map(|y| y as i32);
+        // A calendar output is a record that gives the start itself.
+        let calendar = r
+            .node("output")
+            .and_then(|n| n.as_table())
+            .is_some_and(|t| t.get("calendar").is_some());
+        let start_year = if calendar {
+            None
+        } else {
+            r.count(d, "start_year", -9999, 9999).map(|y| y as i32)
+        };
         let life_given = r.opt_count(d, "life_years", 1, 10_000);
         let products = self.products(d, r);
         let output = self.output(d, r);
@@ -63,8 +72,33 @@ impl<'t> Builder<'t> {
         let notes = r.notes(d);
 
         let output = output?;
+        if let Output::Calendar { first, values } = &output {
+            return self.calendar_project(d, r).and(Some(Project {
+                id: id?.to_string(),
+                name: name.or(id)?.to_string(),
+                names,
+                unit,
+                kind: kind?,
+                tags,
+                hosts: hosts?,
+                // A record: the project produces from its first recorded year (`status` is
+                // accepted and changes nothing).
+                status: status.map(|_| Status::Operating)?,
+                start_year: *first,
+                life_years: values.len(),
+                products: products?,
+                base_output: values.clone(),
+                output,
+                variability,
+                hectares,
+                jobs,
+                risk: risk?,
+                notes,
+            }));
+        }
         let life_years = match (&output, life_given) {
             (_, Err(Reported)) => return None,
+            (Output::Calendar { .. }, _) => unreachable!("returned above"),
             (Output::Profile(v), Ok(None)) => v.len(),
             (Output::Profile(v), Ok(Some(l))) => {
                 if v.len() != l as usize {
@@ -104,6 +138,32 @@ impl<'t> Builder<'t> {
             risk: risk?,
             notes,
         })
+    }
+
+    /// A project with a `calendar` output gives no plan: `start_year`, `life_years`,
+    /// `never_start` and `start_delay` are errors (docs/model.md section 13).
+    fn calendar_project(&mut self, d: &mut Diags, r: &mut Reader<'t>) -> Option<()> {
+        let mut ok = true;
+        let plan = [
+            ("start_year", r.node("start_year")),
+            ("life_years", r.node("life_years")),
+        ];
+        let risk = r.node("risk").and_then(|n| n.as_table());
+        let risks = [
+            ("risk.never_start", risk.and_then(|t| t.get("never_start"))),
+            ("risk.start_delay", risk.and_then(|t| t.get("start_delay"))),
+        ];
+        for (key, node) in plan.into_iter().chain(risks) {
+            if let Some(n) = node {
+                d.error(
+                    n.origin,
+                    r.key_path(key),
+                    format!("`{key}` cannot be given with a calendar output: a calendar is a record, and the project produces from its first recorded year"),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(())
     }
 
     pub(super) fn hosts(&mut self, d: &mut Diags, r: &mut Reader<'t>) -> Option<Vec<Host>> {
@@ -248,7 +308,41 @@ impl<'t> Builder<'t> {
 
     pub(super) fn output(&mut self, d: &mut Diags, r: &mut Reader<'t>) -> Option<Output> {
         let mut o = r.table(d, "output", true)?;
-        let out = if o.has("profile") {
+        let out = if o.has("calendar") {
+            // A record, not a plan: the only key of `output`.
+            for e in &o.table.entries {
+                if e.key != "calendar" && keys::OUTPUT.contains(&e.key.as_str()) {
+                    d.error(
+                        e.key_origin,
+                        o.key_path(&e.key),
+                        format!("`{}` cannot be combined with `calendar`: a calendar is a record of output by year", e.key),
+                    );
+                }
+            }
+            for k in keys::OUTPUT {
+                o.skip(k);
+            }
+            let node = o.node("calendar").expect("has calendar");
+            let path = o.key_path("calendar");
+            read::read_dated(d, node, &path, positive, None).and_then(|dated| {
+                let points = dated.points();
+                let (first, last) = (points[0].0, points[points.len() - 1].0);
+                if points.windows(2).any(|w| w[1].0 != w[0].0 + 1) {
+                    d.error(
+                        node.origin,
+                        path,
+                        format!(
+                            "the years {first}-{last} have gaps; expected one value for every year"
+                        ),
+                    );
+                    return None;
+                }
+                Some(Output::Calendar {
+                    first,
+                    values: points.iter().map(|p| p.1).collect(),
+                })
+            })
+        } else if o.has("profile") {
             let profile = o.numbers(d, "profile", positive);
             if let Some(p) = &profile {
                 if p.is_empty() {
