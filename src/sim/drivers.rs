@@ -15,79 +15,18 @@ pub fn simulate(
     z: &mut Array3<f64>,
 ) {
     let t_n = m.years;
-    // Independent standard normal shocks for drivers that have them, t >= 1.
-    for (d, drv) in m.drivers.iter().enumerate() {
-        if !drv.kind.has_normal_shock() {
-            continue;
-        }
-        for b in 0..blk.lanes {
-            let mut s = Stream::new(
-                seeds.of(Group::Driver(d)),
-                keys[d],
-                Purpose::Shock,
-                blk.path(b),
-            );
-            for t in 1..t_n {
-                z[[d, t, b]] = s.normal();
-            }
-        }
-    }
-    // Shocks of the steps before the horizon, for history drivers whose record ends before
-    // `start_year` (none otherwise): `pre[(d * steps + k) * lanes + b]`, the last step being
-    // the one into `start_year`.
+    // The shocks of the simulated years t >= 1, and of the steps before the horizon of history
+    // drivers whose record ends before `start_year` (`pre[[d, k, b]]`, the last step being the
+    // one into `start_year`; none for most scenarios), each from its own keyed stream.
+    normals(m, keys, seeds, blk, Purpose::Shock, z, 1..t_n);
     let steps = m
         .drivers
         .iter()
         .map(|drv| drv.kind.steps_before(m.start_year))
         .max()
         .unwrap_or(0);
-    let mut pre = vec![0.0; m.drivers.len() * steps * blk.lanes];
-    let at = |d: usize, k: usize, b: usize| (d * steps + k) * blk.lanes + b;
-    if steps > 0 {
-        for (d, drv) in m.drivers.iter().enumerate() {
-            if !drv.kind.has_normal_shock() {
-                continue;
-            }
-            for b in 0..blk.lanes {
-                let mut s = Stream::new(
-                    seeds.of(Group::Driver(d)),
-                    keys[d],
-                    Purpose::PreShock,
-                    blk.path(b),
-                );
-                for k in 0..steps {
-                    pre[at(d, k, b)] = s.normal();
-                }
-            }
-        }
-    }
-    // Correlated shocks: Z = L Z_indep over the drivers of the correlation matrix, in every
-    // step, before the horizon too.
-    let c = &m.correlation;
-    if !c.drivers.is_empty() {
-        let k = c.drivers.len();
-        let mut indep = vec![0.0; k];
-        for t in 1..t_n {
-            for b in 0..blk.lanes {
-                for (i, &d) in c.drivers.iter().enumerate() {
-                    indep[i] = z[[d, t, b]];
-                }
-                for (i, &d) in c.drivers.iter().enumerate() {
-                    z[[d, t, b]] = (0..=i).map(|j| c.cholesky[[i, j]] * indep[j]).sum();
-                }
-            }
-        }
-        for s in 0..steps {
-            for b in 0..blk.lanes {
-                for (i, &d) in c.drivers.iter().enumerate() {
-                    indep[i] = pre[at(d, s, b)];
-                }
-                for (i, &d) in c.drivers.iter().enumerate() {
-                    pre[at(d, s, b)] = (0..=i).map(|j| c.cholesky[[i, j]] * indep[j]).sum();
-                }
-            }
-        }
-    }
+    let mut pre = Array3::zeros((m.drivers.len(), steps, blk.lanes));
+    normals(m, keys, seeds, blk, Purpose::PreShock, &mut pre, 0..steps);
     for (d, drv) in m.drivers.iter().enumerate() {
         let mut xd = x.index_axis_mut(Axis(0), d);
         for b in 0..blk.lanes {
@@ -177,8 +116,7 @@ pub fn simulate(
                         } else if t == 0 {
                             // From the last record to start_year, step by step.
                             let n = drv.kind.steps_before(m.start_year);
-                            (steps - n..steps)
-                                .fold(recorded(last), |x, k| next(x, pre[at(d, k, b)]))
+                            (steps - n..steps).fold(recorded(last), |x, k| next(x, pre[[d, k, b]]))
                         } else {
                             next(xd[[t - 1, b]], z[[d, t, b]])
                         };
@@ -200,6 +138,46 @@ pub fn simulate(
                         xd[[t, b]] = xd[[t - 1, b]] * (1.0 + pi);
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Fills `shocks[[d, k, b]]` for the steps `ks` with standard normals from each driver's
+/// `purpose` stream (drivers without a normal shock are left alone), then correlates them:
+/// `Z = L Z_indep` over the drivers of the correlation matrix, step by step.
+fn normals(
+    m: &Model,
+    keys: &[u64],
+    seeds: &Seeds,
+    blk: &Block,
+    purpose: Purpose,
+    shocks: &mut Array3<f64>,
+    ks: std::ops::Range<usize>,
+) {
+    if ks.is_empty() {
+        return;
+    }
+    for (d, drv) in m.drivers.iter().enumerate() {
+        if !drv.kind.has_normal_shock() {
+            continue;
+        }
+        for b in 0..blk.lanes {
+            let mut s = Stream::new(seeds.of(Group::Driver(d)), keys[d], purpose, blk.path(b));
+            for k in ks.clone() {
+                shocks[[d, k, b]] = s.normal();
+            }
+        }
+    }
+    let c = &m.correlation;
+    let mut indep = vec![0.0; c.drivers.len()];
+    for k in ks {
+        for b in 0..blk.lanes {
+            for (i, &d) in c.drivers.iter().enumerate() {
+                indep[i] = shocks[[d, k, b]];
+            }
+            for (i, &d) in c.drivers.iter().enumerate() {
+                shocks[[d, k, b]] = (0..=i).map(|j| c.cholesky[[i, j]] * indep[j]).sum();
             }
         }
     }

@@ -72,34 +72,15 @@ impl<'t> Builder<'t> {
         let notes = r.notes(d);
 
         let output = output?;
-        if let Output::Calendar { first, values } = &output {
-            return self.calendar_project(d, r).and(Some(Project {
-                id: id?.to_string(),
-                name: name.or(id)?.to_string(),
-                names,
-                unit,
-                kind: kind?,
-                tags,
-                hosts: hosts?,
-                // A record: the project produces from its first recorded year (`status` is
-                // accepted and changes nothing).
-                status: status.map(|_| Status::Operating)?,
-                start_year: *first,
-                life_years: values.len(),
-                products: products?,
-                base_output: values.clone(),
-                output,
-                variability,
-                hectares,
-                jobs,
-                risk: risk?,
-                notes,
-            }));
-        }
-        let life_years = match (&output, life_given) {
+        // When and how long it produces: from the plan, or from the record of a calendar
+        // output, which is then the only source (`status` is accepted and changes nothing).
+        let (status, start_year, life_years) = match (&output, life_given) {
+            (Output::Calendar { first, values }, _) => {
+                self.calendar_project(d, r)?;
+                (Some(Status::Operating), Some(*first), values.len())
+            }
             (_, Err(Reported)) => return None,
-            (Output::Calendar { .. }, _) => unreachable!("returned above"),
-            (Output::Profile(v), Ok(None)) => v.len(),
+            (Output::Profile(v), Ok(None)) => (status, start_year, v.len()),
             (Output::Profile(v), Ok(Some(l))) => {
                 if v.len() != l as usize {
                     d.error(
@@ -109,9 +90,9 @@ impl<'t> Builder<'t> {
                     );
                     return None;
                 }
-                l as usize
+                (status, start_year, l as usize)
             }
-            (Output::Curve { .. }, Ok(Some(l))) => l as usize,
+            (Output::Curve { .. }, Ok(Some(l))) => (status, start_year, l as usize),
             (Output::Curve { .. }, Ok(None)) => {
                 r.required(d, "life_years", "producing years, >= 1");
                 return None;
