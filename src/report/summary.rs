@@ -303,6 +303,65 @@ fn m(lang: Lang, som: f64) -> String {
     fmt_number(lang, x, money_decimals(x))
 }
 
+/// The budget rules of the baseline, municipality by municipality, side by side with
+/// spending as received (docs/model.md section 10): how much spending swings from year to
+/// year, the chance that the reserve runs dry in some year, the present value of spending
+/// (median and the amount reached in 9 futures of 10) and the reserve left at the end.
+/// `label` gives a rule's name in the language.
+pub fn rules(
+    results: &crate::results::Results,
+    cat: &Catalog,
+    lang: Lang,
+    label: &dyn Fn(&str) -> String,
+) -> String {
+    use crate::stats::quantile::Named;
+    let Some(base) = results.variants.iter().find(|v| v.name == BASELINE) else {
+        return String::new();
+    };
+    let w = words(lang);
+    let mut o = String::new();
+    let header = [
+        w.rule,
+        w.volatility,
+        w.p_crunch,
+        w.median,
+        w.safe_pv,
+        w.reserve_left,
+    ];
+    for mu in &cat.municipalities {
+        let at: Vec<&crate::results::RuleResults> = base
+            .rules
+            .iter()
+            .filter(|r| r.municipality == mu.id)
+            .collect();
+        // Only `as_received` there: no rule applies to this municipality.
+        if at.len() < 2 {
+            continue;
+        }
+        if o.is_empty() {
+            let _ = writeln!(o, "{}", w.rules_title);
+        }
+        let _ = writeln!(o, "  {}", mu.name_in(lang.code()));
+        // `whole`: npv_spending, final_reserve, volatility (crate::sim::rules::WHOLE_STREAMS).
+        let cells: Vec<[String; 6]> = at
+            .iter()
+            .map(|r| {
+                let [npv, reserve, volatility] = &r.whole;
+                [
+                    label(&r.rule),
+                    m(lang, volatility.mean),
+                    fmt_percent(lang, r.p_any_crunch, 0),
+                    m(lang, npv.q.p50()),
+                    m(lang, npv.q.p10()),
+                    m(lang, reserve.q.p50()),
+                ]
+            })
+            .collect();
+        print_rows(&mut o, &header, &cells);
+    }
+    o
+}
+
 /// Per municipality, the group of inputs with the largest share of the variance of the NPV
 /// of project money.
 pub fn drivers(shares: &[Share], cat: &Catalog, lang: Lang) -> String {
@@ -362,6 +421,12 @@ struct Words {
     group: &'static str,
     files: &'static str,
     sheets: &'static str,
+    rules_title: &'static str,
+    rule: &'static str,
+    volatility: &'static str,
+    p_crunch: &'static str,
+    safe_pv: &'static str,
+    reserve_left: &'static str,
 }
 
 impl Words {
@@ -410,6 +475,12 @@ fn words(lang: Lang) -> Words {
             group: "Largest share",
             files: "Tables, charts and the overview page:",
             sheets: "Council sheets (PDF, one per municipality):",
+            rules_title: "Budget rules, baseline, M KGS (the present value at the scenario's rate; volatility: the standard deviation of the yearly change of spending; crunch: the reserve runs dry in some year):",
+            rule: "Rule",
+            volatility: "Volatility",
+            p_crunch: "P(crunch)",
+            safe_pv: "Safe (9 in 10)",
+            reserve_left: "Reserve left",
         },
         Lang::Ru => Words {
             seed: "зерно",
@@ -440,6 +511,12 @@ fn words(lang: Lang) -> Words {
             group: "Наибольшая доля",
             files: "Таблицы, графики и обзорная страница:",
             sheets: "Справки для кенеша (PDF, по одной на айыл аймак):",
+            rules_title: "Бюджетные правила, базовый сценарий, млн сом (приведённая стоимость по ставке сценария; изменчивость — стандартное отклонение годового изменения расходов; срыв — резерв исчерпан в каком-либо году):",
+            rule: "Правило",
+            volatility: "Изменчивость",
+            p_crunch: "P(срыв)",
+            safe_pv: "Надёжно (9 из 10)",
+            reserve_left: "Остаток резерва",
         },
         Lang::Ky => Words {
             seed: "үрөн",
@@ -470,6 +547,12 @@ fn words(lang: Lang) -> Words {
             group: "Эң чоң үлүш",
             files: "Таблицалар, графиктер жана сереп барагы:",
             sheets: "Кеңеш үчүн маалымкаттар (PDF, ар бир айыл аймакка бирден):",
+            rules_title: "Бюджеттик эрежелер, базалык сценарий, млн сом (сценарийдин ставкасы менен келтирилген нарк; өзгөрмөлүүлүк — чыгашалардын жылдык өзгөрүүсүнүн стандарттык четтөөсү; үзгүлтүк — кайсы бир жылы резерв түгөнөт):",
+            rule: "Эреже",
+            volatility: "Өзгөрмөлүүлүк",
+            p_crunch: "P(үзгүлтүк)",
+            safe_pv: "Кепилденген (10дон 9)",
+            reserve_left: "Калган резерв",
         },
     }
 }

@@ -192,3 +192,40 @@ fn charts_are_chosen_by_id_district_or_oblast_and_a_wrong_choice_is_refused() {
     assert!(err.contains("Jalal-Abad"), "{err}");
     assert!(!dir.path().join("never").exists());
 }
+
+#[test]
+fn the_terminal_sets_the_budget_rules_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let o = super::aimak_ok(&[
+        "run",
+        "scenarios/pilot-budget-rules.toml",
+        "--paths",
+        "300",
+        "--variant",
+        "baseline",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let rules = text
+        .split_once("Budget rules, baseline, M KGS")
+        .expect("the rules' block")
+        .1;
+    // Kok-Serek and Kok-Tash, each with the reference and the three rules, in file order;
+    // Sulukta follows no rule.
+    let (serek, tash) = rules.split_once("  Kok-Tash\n").expect("Kok-Tash's rules");
+    for block in [serek, tash] {
+        let order: Vec<usize> = [
+            "Spend as received",
+            "Spend the 7-year average",
+            "Save what exceeds the 3-year average",
+            "Spend half of what is available",
+        ]
+        .iter()
+        .map(|l| block.find(l).unwrap_or_else(|| panic!("{l} in\n{block}")))
+        .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{block}");
+    }
+    assert!(!rules.contains("Sulukta"), "{rules}");
+}
