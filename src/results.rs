@@ -20,6 +20,11 @@ pub mod stream {
     pub const LEVEL_TOTAL: &str = "total";
     /// A fund's streams at its level.
     pub const FUND_INFLOW: &str = "inflow";
+    /// A budget rule's streams over the whole horizon (`rules.parquet`, no year): the
+    /// present value of spending, the reserve left, the volatility of spending.
+    pub const NPV_SPENDING: &str = "npv_spending";
+    pub const FINAL_RESERVE: &str = "final_reserve";
+    pub const VOLATILITY: &str = "volatility";
 }
 
 /// A variant's gain is material in a path when it exceeds this fraction of what the baseline

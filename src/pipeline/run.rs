@@ -301,33 +301,9 @@ impl RunJob {
                 catalog.municipalities.len(),
             ));
         }
-        if !baseline.budget_rules.is_empty() {
-            let code = self.lang.code();
-            let label = |id: &str| {
-                baseline
-                    .budget_rules
-                    .iter()
-                    .find(|r| r.id() == id)
-                    .and_then(|r| r.label().get(code).or_else(|| r.label().get("en")))
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        // The reference rule has no label of the scenario's.
-                        let reference = match self.lang {
-                            Lang::En => "Spend as received",
-                            Lang::Ru => "Тратить по мере поступления",
-                            Lang::Ky => "Келген боюнча коротуу",
-                        };
-                        if id == crate::model::AS_RECEIVED {
-                            reference.to_string()
-                        } else {
-                            id.to_string()
-                        }
-                    })
-            };
+        if !catalog.rules.is_empty() {
             summary.push('\n');
-            summary.push_str(&report::summary::rules(
-                &results, &catalog, self.lang, &label,
-            ));
+            summary.push_str(&report::summary::rules(&results, &catalog, self.lang));
         }
         if let Some(shares) = &shares {
             summary.push('\n');

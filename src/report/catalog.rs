@@ -95,6 +95,10 @@ pub struct Catalog {
     pub instruments: Vec<Entry>,
     pub funds: Vec<FundEntry>,
     pub variants: Vec<Entry>,
+    /// The budget rules (`[[budget_rule]]`), the reference `as_received` first; empty when the
+    /// scenario declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Entry>,
     /// What the scenario says of itself: its description, reference and notes, as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<String>,
@@ -149,6 +153,32 @@ impl Judgement {
             text: kept.join(" "),
         })
     }
+}
+
+/// The budget rules with their labels, the reference rule first (it has no label of the
+/// scenario's).
+fn rules(m: &Model) -> Vec<Entry> {
+    if m.budget_rules.is_empty() {
+        return Vec::new();
+    }
+    let reference: BTreeMap<String, String> = [
+        ("en", "Spend as received"),
+        ("ru", "Тратить по мере поступления"),
+        ("ky", "Келген боюнча коротуу"),
+    ]
+    .into_iter()
+    .map(|(l, n)| (l.to_string(), n.to_string()))
+    .collect();
+    std::iter::once(Entry::new(
+        crate::model::AS_RECEIVED,
+        &reference["en"],
+        &reference,
+    ))
+    .chain(m.budget_rules.iter().map(|r| {
+        let en = r.label().get("en").map_or(r.id(), String::as_str);
+        Entry::new(r.id(), en, r.label())
+    }))
+    .collect()
 }
 
 /// The baseline's name in each language (a scenario names its variants, not the baseline).
@@ -247,6 +277,7 @@ impl Catalog {
                 }
                 out
             },
+            rules: rules(m),
             variants: variants
                 .iter()
                 .map(|(name, _)| {

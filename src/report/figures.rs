@@ -28,6 +28,8 @@ pub struct Tables {
     pub real: Option<DataFrame>,
     /// With `--sensitivity` only.
     pub sensitivity: Option<DataFrame>,
+    /// With `[[budget_rule]]` tables only.
+    pub rules: Option<DataFrame>,
 }
 
 impl Tables {
@@ -57,6 +59,7 @@ impl Tables {
             levels: read(table::LEVELS)?,
             real: optional(table::REAL)?.filter(|d| d.height() > 0),
             sensitivity: optional(table::SENSITIVITY)?,
+            rules: optional(table::RULES)?,
         })
     }
 
@@ -81,6 +84,10 @@ impl Tables {
             sensitivity: frames
                 .iter()
                 .find(|(n, _)| *n == table::SENSITIVITY)
+                .map(|(_, d)| d.clone()),
+            rules: frames
+                .iter()
+                .find(|(n, _)| *n == table::RULES)
                 .map(|(_, d)| d.clone()),
         }
     }
@@ -597,10 +604,75 @@ pub fn figures(
             ));
         }
     }
+    if let Some(rules) = &tables.rules {
+        rules_charts(rules, cat, lang, &charted, &mut out)?;
+    }
     if let Some(sens) = &tables.sensitivity {
         sensitivity_charts(sens, cat, lang, &charted, &mut out)?;
     }
     Ok(out)
+}
+
+/// The budget rules side by side at each charted municipality a rule applies to: the present
+/// value of spending under each (median and P10-P90: the safe amount is its left end),
+/// beside spending as received.
+fn rules_charts(
+    rules: &DataFrame,
+    cat: &Catalog,
+    lang: Lang,
+    charted: &[&Entry],
+    out: &mut Vec<(String, Chart)>,
+) -> PolarsResult<()> {
+    let code = lang.code();
+    let (v, r, m, s, y) = (
+        strs(rules, col::VARIANT)?,
+        strs(rules, col::RULE)?,
+        strs(rules, col::MUNICIPALITY)?,
+        strs(rules, col::STREAM)?,
+        years(rules)?,
+    );
+    let st = stats(rules, "", col::MEAN)?;
+    for variant in &cat.variants {
+        for muni in charted {
+            let items: Vec<NpvItem> = cat
+                .rules
+                .iter()
+                .filter_map(|rule| {
+                    let i = (0..rules.height()).find(|&i| {
+                        y[i].is_none()
+                            && s[i] == stream::NPV_SPENDING
+                            && v[i] == variant.id
+                            && m[i] == muni.id
+                            && r[i] == rule.id
+                    })?;
+                    Some(NpvItem {
+                        name: rule.name_in(code).to_string(),
+                        p10: st[i].q.p10(),
+                        p50: st[i].q.p50(),
+                        p90: st[i].q.p90(),
+                    })
+                })
+                .collect();
+            // Only the reference: no rule applies here.
+            if items.len() < 2 {
+                continue;
+            }
+            let mut title = format!("{} — {}", t(lang, Key::TitleRules), muni.name_in(code));
+            if variant.id != BASELINE {
+                title = format!("{title} · {}", variant.name_in(code));
+            }
+            out.push((
+                format!("{}/rules-{}", variant.id, muni.id),
+                Chart::NpvComparison(NpvComparison {
+                    title,
+                    prices: Prices::Nominal,
+                    what: Key::PresentValue,
+                    items,
+                }),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The tornado (NPV) and year-by-year attribution charts of each charted municipality.

@@ -70,6 +70,7 @@ pub enum Key {
     TitleComposition,
     TitlePresentValue,
     TitleTotalGain,
+    TitleRules,
     TotalGain,
     TitleShortfall,
     TitleVariant,
@@ -99,7 +100,7 @@ pub enum Key {
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 71] = [
+    pub const ALL: [Key; 72] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -148,6 +149,7 @@ impl Key {
         Key::TitleComposition,
         Key::TitlePresentValue,
         Key::TitleTotalGain,
+        Key::TitleRules,
         Key::TotalGain,
         Key::TitleShortfall,
         Key::TitleVariant,
@@ -375,6 +377,11 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Total gain over the horizon by municipality",
             "Суммарный прирост за весь период по айыльным аймакам",
             "Айыл аймактар боюнча бүт мезгилдеги жалпы өсүш",
+        ],
+        Key::TitleRules => [
+            "Present value of spending under each budget rule",
+            "Приведённая стоимость расходов по каждому бюджетному правилу",
+            "Ар бир бюджеттик эреже боюнча чыгашалардын келтирилген наркы",
         ],
         Key::TitleShortfall => [
             "Probability of a budget shortfall",

@@ -307,13 +307,7 @@ fn m(lang: Lang, som: f64) -> String {
 /// spending as received (docs/model.md section 10): how much spending swings from year to
 /// year, the chance that the reserve runs dry in some year, the present value of spending
 /// (median and the amount reached in 9 futures of 10) and the reserve left at the end.
-/// `label` gives a rule's name in the language.
-pub fn rules(
-    results: &crate::results::Results,
-    cat: &Catalog,
-    lang: Lang,
-    label: &dyn Fn(&str) -> String,
-) -> String {
+pub fn rules(results: &crate::results::Results, cat: &Catalog, lang: Lang) -> String {
     use crate::stats::quantile::Named;
     let Some(base) = results.variants.iter().find(|v| v.name == BASELINE) else {
         return String::new();
@@ -348,7 +342,10 @@ pub fn rules(
             .map(|r| {
                 let [npv, reserve, volatility] = &r.whole;
                 [
-                    label(&r.rule),
+                    cat.rules
+                        .iter()
+                        .find(|e| e.id == r.rule)
+                        .map_or(r.rule.clone(), |e| e.name_in(lang.code()).to_string()),
                     m(lang, volatility.mean),
                     fmt_percent(lang, r.p_any_crunch, 0),
                     m(lang, npv.q.p50()),

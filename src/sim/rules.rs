@@ -13,12 +13,17 @@
 
 use super::Accumulators;
 use crate::model::{BudgetRule, Model, Spend};
+use crate::results::stream;
 use crate::stats;
 
 /// The yearly streams of a rule at a municipality, in cell order.
 pub const YEAR_STREAMS: [&str; 3] = ["spending", "reserve", "budget"];
 /// The streams of a rule over the whole horizon (no year), in cell order.
-pub const WHOLE_STREAMS: [&str; 3] = ["npv_spending", "final_reserve", "volatility"];
+pub const WHOLE_STREAMS: [&str; 3] = [
+    stream::NPV_SPENDING,
+    stream::FINAL_RESERVE,
+    stream::VOLATILITY,
+];
 
 /// The tolerance of a crunch: a target above the money available by more than this share.
 pub const CRUNCH_TOLERANCE: f64 = 1e-12;

@@ -228,4 +228,10 @@ fn the_terminal_sets_the_budget_rules_side_by_side() {
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{block}");
     }
     assert!(!rules.contains("Sulukta"), "{rules}");
+    // And a chart of each, beside the others of the run.
+    let charts = out.join("charts/baseline");
+    for m in ["kok-serek", "kok-tash"] {
+        assert!(charts.join(format!("rules-{m}.png")).is_file(), "{m}");
+    }
+    assert!(!charts.join("rules-sulukta.png").exists());
 }
