@@ -85,7 +85,7 @@ reserve_cap = 30
 applies_to = ["host"]
 "#;
 
-/// The three `[[budget_rule]]` tables of /work/shared/examples/extensions-tour.toml, verbatim.
+/// The three `[[budget_rule]]` tables of ../shared/examples/extensions-tour.toml, verbatim.
 const TOUR_RULES: &str = r#"[[budget_rule]]
 id = "ma5"
 label = { en = "Spend the 5-year average", ru = "Тратить среднее за 5 лет", ky = "5 жылдык орточону коротуу" }
