@@ -134,7 +134,13 @@ fn a_misspelt_key_gets_a_suggestion_and_a_far_one_does_not() {
 
 #[test]
 fn a_regime_file_is_checked_as_a_fragment() {
-    for regime in ["kg-2013", "kg-2014", "kg-2019", "kg-local-taxes", "kumtor-2009"] {
+    for regime in [
+        "kg-2013",
+        "kg-2014",
+        "kg-2019",
+        "kg-local-taxes",
+        "kumtor-2009",
+    ] {
         let f = format!("scenarios/regimes/{regime}.toml");
         let o = aimak_ok(&["check", &f]);
         assert!(
