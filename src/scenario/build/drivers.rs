@@ -80,21 +80,7 @@ impl<'t> Builder<'t> {
                 }
             }
             "bootstrap" => {
-                let path = r.key_path("history");
-                let history = r.numbers(d, "history", positive)?;
-                if history.len() < 2 {
-                    d.error(
-                        r.node("history").map(|n| n.origin).unwrap_or(r.origin),
-                        path,
-                        format!(
-                            "found {} value(s), expected at least 2 to form a log-return",
-                            history.len()
-                        ),
-                    );
-                    return None;
-                }
-                let log_returns = history.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
-                let last = *history.last().expect("len >= 2");
+                let (log_returns, last) = history_returns(d, r)?;
                 DriverKind::Bootstrap {
                     start: r.opt_num(d, "start", positive).ok()?.unwrap_or(last),
                     log_returns,
@@ -351,23 +337,28 @@ fn continuation(d: &mut Diags, t: &mut Reader) -> Option<Continuation> {
                 volatility,
             }
         }
-        _ => {
-            let path = t.key_path("history");
-            let history = t.numbers(d, "history", positive)?;
-            if history.len() < 2 {
-                d.error(
-                    t.node("history").map_or(t.origin, |n| n.origin),
-                    path,
-                    format!(
-                        "found {} value(s), expected at least 2 to form a log-return",
-                        history.len()
-                    ),
-                );
-                return None;
-            }
-            Continuation::Bootstrap {
-                log_returns: history.windows(2).map(|w| (w[1] / w[0]).ln()).collect(),
-            }
-        }
+        _ => Continuation::Bootstrap {
+            log_returns: history_returns(d, t)?.0,
+        },
     })
+}
+
+/// A bootstrap's `history`: its yearly log-returns and its last value; at least two values,
+/// all positive.
+fn history_returns(d: &mut Diags, r: &mut Reader) -> Option<(Vec<f64>, f64)> {
+    let path = r.key_path("history");
+    let history = r.numbers(d, "history", positive)?;
+    if history.len() < 2 {
+        d.error(
+            r.node("history").map_or(r.origin, |n| n.origin),
+            path,
+            format!(
+                "found {} value(s), expected at least 2 to form a log-return",
+                history.len()
+            ),
+        );
+        return None;
+    }
+    let returns = history.windows(2).map(|w| (w[1] / w[0]).ln()).collect();
+    Some((returns, history[history.len() - 1]))
 }
