@@ -116,15 +116,7 @@ fn describe_raw(s: &Scenario) -> String {
     }
     let _ = writeln!(o, "  instruments:");
     for i in &m.instruments {
-        let rate = match (i.charge.rate(), i.charge.amount()) {
-            (Some(Rate::Dated(d)), _) => dated(d),
-            (Some(Rate::Scale { driver, .. }), _) => format!("scale on {}", m.drivers[*driver].id),
-            (_, Some(Amount::Dated(d))) => format!("amount {}", dated(d)),
-            (_, Some(Amount::LogNormal { median, sigma })) => {
-                format!("amount median {median}, sigma {sigma}")
-            }
-            _ => String::new(),
-        };
+        let rate = charge(m, &i.charge);
         let projects: Vec<&str> = i
             .flows
             .iter()
@@ -142,19 +134,7 @@ fn describe_raw(s: &Scenario) -> String {
                 projects.join(", ")
             }
         );
-        for f in &i.flows {
-            let parts: Vec<String> = f
-                .targets
-                .iter()
-                .map(|(t, share)| format!("{:.1}% {}", share * 100.0, target_name(m, *t)))
-                .collect();
-            let _ = writeln!(
-                o,
-                "      {} -> {}",
-                m.projects[f.project].id,
-                parts.join(", ")
-            );
-        }
+        routes(&mut o, m, &i.flows, "      ");
     }
     if !m.budget_rules.is_empty() {
         let _ = writeln!(
@@ -165,6 +145,7 @@ fn describe_raw(s: &Scenario) -> String {
             let _ = writeln!(o, "    {}", budget_rule(m, r));
         }
     }
+    laws(&mut o, m);
     if !s.variants.is_empty() {
         let _ = writeln!(o, "  variants (besides baseline):");
         for v in &s.variants {
@@ -177,6 +158,103 @@ fn describe_raw(s: &Scenario) -> String {
         }
     }
     o
+}
+
+/// An instrument's rate or amount, as `check` prints it.
+fn charge(m: &Model, c: &crate::model::Charge) -> String {
+    match (c.rate(), c.amount()) {
+        (Some(Rate::Dated(d)), _) => dated(d),
+        (Some(Rate::Scale { driver, .. }), _) => format!("scale on {}", m.drivers[*driver].id),
+        (_, Some(Amount::Dated(d))) => format!("amount {}", dated(d)),
+        (_, Some(Amount::LogNormal { median, sigma })) => {
+            format!("amount median {median}, sigma {sigma}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Where each project's payment of an instrument goes, a line per project.
+fn routes(o: &mut String, m: &Model, flows: &[crate::model::Flow], indent: &str) {
+    for f in flows {
+        let parts: Vec<String> = f
+            .targets
+            .iter()
+            .map(|(t, share)| format!("{:.1}% {}", share * 100.0, target_name(m, *t)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "{indent}{} -> {}",
+            m.projects[f.project].id,
+            parts.join(", ")
+        );
+    }
+}
+
+/// The laws a path can fall under (docs/model.md section 11): the hazard, and what each
+/// regime changes from the law as written.
+fn laws(o: &mut String, m: &Model) {
+    let Some(current) = m.regimes.first() else {
+        return;
+    };
+    match &m.regime_change {
+        Some(c) => {
+            let hazard = match c.hazard {
+                Hazard::Fixed(h) => format!("{}% a year", h * 100.0),
+                Hazard::Driver {
+                    base,
+                    driver,
+                    elasticity,
+                } => format!(
+                    "{}% a year x ({} / its {} value)^{elasticity}, at most 100%",
+                    base * 100.0,
+                    m.drivers[driver].id,
+                    m.start_year
+                ),
+            };
+            let _ = writeln!(
+                o,
+                "  law changes: hazard {hazard}; a change decided in year t applies from t + {}",
+                c.lag_years
+            );
+        }
+        None => {
+            let _ = writeln!(
+                o,
+                "  law changes: none ([regime_change] not given): the regimes below are never in force"
+            );
+        }
+    }
+    for r in &m.regimes[1..] {
+        let label = r
+            .label
+            .get("en")
+            .map(|l| format!(" ({l})"))
+            .unwrap_or_default();
+        let _ = writeln!(o, "    {}{label}, weight {}:", r.name, r.weight);
+        for (i, (law, was)) in r.instruments.iter().zip(&current.instruments).enumerate() {
+            let id = &m.instruments[i].id;
+            if law.charge != was.charge {
+                let _ = writeln!(o, "      {id}: {}", charge(m, &law.charge));
+            }
+            if law.probability != was.probability {
+                let _ = writeln!(o, "      {id}: paid with probability {}", law.probability);
+            }
+            if law.flows != was.flows {
+                let _ = writeln!(o, "      {id}:");
+                routes(o, m, &law.flows, "        ");
+            }
+        }
+        for (f, (d, was)) in r.disburse.iter().zip(&current.disburse).enumerate() {
+            if d != was {
+                let _ = writeln!(
+                    o,
+                    "      fund {}: pays out {}% a year",
+                    m.funds[f].id,
+                    d * 100.0
+                );
+            }
+        }
+    }
 }
 
 /// One budget rule on a line: its spending, cap, return and municipalities.

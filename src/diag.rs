@@ -118,7 +118,8 @@ pub struct Diagnostic {
     pub key: String,
     /// What was found and what is expected.
     pub message: String,
-    /// The variant whose changes produced the problem, if any.
+    /// Whose changes produced the problem, if any: "variant `x`", "regime `r`" or "variant
+    /// `x` under regime `r`".
     pub variant: Option<String>,
 }
 
@@ -156,7 +157,7 @@ impl fmt::Display for Diagnostic {
             (None, None) => {}
         }
         if let Some(v) = &self.variant {
-            line.push_str(&format!("in variant `{v}`: "));
+            line.push_str(&format!("in {v}: "));
         }
         if !self.key.is_empty() {
             line.push_str(&format!("{}: ", self.key));

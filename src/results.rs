@@ -111,6 +111,18 @@ pub struct VariantResults {
     /// Budget rules (docs/model.md section 10), rule by rule (the reference `as_received`
     /// first), each at the municipalities it applies to; empty without `[[budget_rule]]`.
     pub rules: Vec<RuleResults>,
+    /// The laws a path can fall under (docs/model.md section 11), `current` first, with the
+    /// probability of each being in force in each year; empty without `[[regime]]`.
+    pub laws: Vec<LawResults>,
+}
+
+/// One law (`current` or a declared regime) over the paths of a variant.
+#[derive(Debug, Clone)]
+pub struct LawResults {
+    pub name: String,
+    pub label: crate::model::Names,
+    /// Per year: the share of paths under this law.
+    pub in_force: Vec<f64>,
 }
 
 /// One budget rule at one municipality, over the paths.

@@ -9,6 +9,7 @@ mod driver;
 mod instrument;
 mod place;
 mod project;
+pub(crate) mod regime;
 mod rule;
 
 pub use dated::Dated;
@@ -18,6 +19,7 @@ pub use instrument::{
 };
 pub use place::{Allocation, Fund, Level, Municipality};
 pub use project::{Host, Jobs, Output, Product, Project, ProjectKind, Risk, Status};
+pub use regime::{in_force, Hazard, Law, Regime, RegimeChange, CURRENT};
 pub use rule::{BudgetRule, RuleError, Spend, AS_RECEIVED};
 
 use std::collections::BTreeMap;
@@ -72,6 +74,11 @@ pub struct Model {
     /// empty when the scenario declares none (the `as_received` reference is added by the
     /// engine, not here).
     pub budget_rules: Vec<BudgetRule>,
+    /// The laws a path can fall under (docs/model.md section 11): `current` (the scenario as
+    /// written) first, then the declared `[[regime]]`s in file order; empty without any.
+    pub regimes: Vec<Regime>,
+    /// How the law changes (`[regime_change]`); `None`: never (the law as written holds).
+    pub regime_change: Option<RegimeChange>,
     /// Distinct oblast names of the municipalities, sorted: the `oblast:<name>` budget levels.
     pub oblasts: Vec<String>,
 }
@@ -90,6 +97,35 @@ impl Model {
 
     pub fn fund_index(&self, id: &str) -> Option<usize> {
         self.funds.iter().position(|f| f.id == id)
+    }
+
+    /// Instrument `i`'s charge and payment probability under law `law` (0, the law as
+    /// written, when the scenario declares no regimes).
+    #[inline]
+    pub fn law(&self, law: usize, i: usize) -> (&Charge, f64) {
+        match self.regimes.get(law) {
+            Some(r) => (&r.instruments[i].charge, r.instruments[i].probability),
+            None => (&self.instruments[i].charge, self.instruments[i].probability),
+        }
+    }
+
+    /// Fund `f`'s payout share under law `law`.
+    #[inline]
+    pub fn disburse(&self, law: usize, f: usize) -> f64 {
+        match self.regimes.get(law) {
+            Some(r) => r.disburse[f],
+            None => self.funds[f].disburse,
+        }
+    }
+
+    /// Whether the law in force can differ between paths and years: declared regimes and a
+    /// hazard that is not zero.
+    pub fn switches_law(&self) -> bool {
+        self.regimes.len() > 1
+            && self
+                .regime_change
+                .as_ref()
+                .is_some_and(|c| !c.hazard.is_zero())
     }
 }
 

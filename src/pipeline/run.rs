@@ -305,6 +305,10 @@ impl RunJob {
             summary.push('\n');
             summary.push_str(&report::summary::rules(&results, &catalog, self.lang));
         }
+        if !catalog.regimes.is_empty() {
+            summary.push('\n');
+            summary.push_str(&report::summary::laws(&results, &catalog, self.lang));
+        }
         if let Some(shares) = &shares {
             summary.push('\n');
             summary.push_str(&report::summary::drivers(shares, &catalog, self.lang));

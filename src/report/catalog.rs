@@ -99,6 +99,10 @@ pub struct Catalog {
     /// scenario declares none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Entry>,
+    /// The laws (docs/model.md section 11): `current` first, then the declared regimes; empty
+    /// when the scenario declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regimes: Vec<Entry>,
     /// What the scenario says of itself: its description, reference and notes, as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<String>,
@@ -179,6 +183,30 @@ fn rules(m: &Model) -> Vec<Entry> {
         Entry::new(r.id(), en, r.label())
     }))
     .collect()
+}
+
+/// The laws with their labels, the law as written first.
+fn regimes(m: &Model) -> Vec<Entry> {
+    let current: BTreeMap<String, String> = [
+        ("en", "Today's law"),
+        ("ru", "Нынешний закон"),
+        ("ky", "Азыркы мыйзам"),
+    ]
+    .into_iter()
+    .map(|(l, n)| (l.to_string(), n.to_string()))
+    .collect();
+    m.regimes
+        .iter()
+        .map(|r| {
+            let label = if r.name == crate::model::CURRENT {
+                &current
+            } else {
+                &r.label
+            };
+            let en = label.get("en").map_or(r.name.as_str(), String::as_str);
+            Entry::new(&r.name, en, label)
+        })
+        .collect()
 }
 
 /// The baseline's name in each language (a scenario names its variants, not the baseline).
@@ -278,6 +306,7 @@ impl Catalog {
                 out
             },
             rules: rules(m),
+            regimes: regimes(m),
             variants: variants
                 .iter()
                 .map(|(name, _)| {

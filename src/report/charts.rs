@@ -195,6 +195,15 @@ pub struct ProjectStatesChart {
     pub p_closed: Vec<f64>,
 }
 
+/// The probability of each law being in force, by year (docs/model.md section 11): `laws`
+/// holds (label, probability per year), the law as written first.
+#[derive(Debug, Clone)]
+pub struct LawsChart {
+    pub title: String,
+    pub years: Vec<i32>,
+    pub laws: Vec<(String, Vec<f64>)>,
+}
+
 /// What a council can count on: per year the median of project money and the amounts it
 /// exceeds with 75% and 90% probability (the 25th and 10th percentiles).
 #[derive(Debug, Clone)]
@@ -290,6 +299,8 @@ pub enum Chart {
     Heatmap(ShortfallHeatmap),
     VariantDiff(VariantDiffChart),
     ProjectStates(ProjectStatesChart),
+    /// The law in force, by year.
+    Laws(LawsChart),
     /// Physical output of a project (its unit in `FanChart::unit`).
     ProjectOutput(FanChart),
     BudgetLine(BudgetLineChart),
@@ -466,14 +477,21 @@ pub fn sort_npv(items: &[NpvItem]) -> Vec<NpvItem> {
 /// planned. Each year is normalised to sum to 100 (a year with all zeros stays at zero).
 /// Returns, per state in that order, (bottom, top) per year.
 pub fn state_stack(chart: &ProjectStatesChart) -> [Vec<(f64, f64)>; 4] {
-    let n = chart.years.len();
     let series = [
-        &chart.p_producing,
+        chart.p_producing.as_slice(),
         &chart.p_suspended,
         &chart.p_closed,
         &chart.p_planned,
     ];
-    let mut out: [Vec<(f64, f64)>; 4] = Default::default();
+    let mut out = share_stack(&series, chart.years.len()).into_iter();
+    std::array::from_fn(|_| out.next().unwrap_or_default())
+}
+
+/// Shares of exclusive states stacked as percentages 0..100 in the order given, each year
+/// normalised to sum to 100 (a year with all zeros stays at zero). Returns, per series,
+/// (bottom, top) for each of the `n` years.
+pub fn share_stack(series: &[&[f64]], n: usize) -> Vec<Vec<(f64, f64)>> {
+    let mut out: Vec<Vec<(f64, f64)>> = vec![Vec::with_capacity(n); series.len()];
     for y in 0..n {
         let vals: Vec<f64> = series
             .iter()
@@ -806,24 +824,41 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
             }
             Ok(())
         }
+        Chart::Laws(c) => {
+            check_years(&c.title, &c.years)?;
+            if c.laws.is_empty() {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            probabilities(&c.title, &c.years, c.laws.iter().map(|(_, p)| p))
+        }
         Chart::ProjectStates(c) => {
             check_years(&c.title, &c.years)?;
-            for s in [&c.p_planned, &c.p_producing, &c.p_suspended, &c.p_closed] {
-                if s.len() != c.years.len() {
-                    return Err(invalid(
-                        &c.title,
-                        "every state needs one probability per year",
-                    ));
-                }
-                if s.iter()
-                    .any(|v| !v.is_finite() || !(-TOL..=1.0 + TOL).contains(v))
-                {
-                    return Err(invalid(&c.title, "probabilities must be within 0..1"));
-                }
-            }
-            Ok(())
+            probabilities(
+                &c.title,
+                &c.years,
+                [&c.p_planned, &c.p_producing, &c.p_suspended, &c.p_closed],
+            )
         }
     }
+}
+
+/// Checks series of probabilities: one per year, each within 0..1.
+fn probabilities<'a>(
+    title: &str,
+    years: &[i32],
+    series: impl IntoIterator<Item = &'a Vec<f64>>,
+) -> Result<(), ChartError> {
+    for s in series {
+        if s.len() != years.len() {
+            return Err(invalid(title, "every state needs one probability per year"));
+        }
+        if s.iter()
+            .any(|v| !v.is_finite() || !(-TOL..=1.0 + TOL).contains(v))
+        {
+            return Err(invalid(title, "probabilities must be within 0..1"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ impl Sheet {
 
 /// The tables of a run folder in the order of docs/model.md section 9 (`sensitivity` and
 /// `rules` when the run has them), after `municipalities`.
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 12] = [
     table::SUMMARY,
     table::LEVELS,
     table::SHORTFALL,
@@ -82,6 +82,7 @@ const TABLES: [&str; 11] = [
     table::REAL,
     table::SENSITIVITY,
     table::RULES,
+    table::REGIMES,
 ];
 
 fn read(path: &Path) -> Result<DataFrame, String> {

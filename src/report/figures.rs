@@ -30,6 +30,8 @@ pub struct Tables {
     pub sensitivity: Option<DataFrame>,
     /// With `[[budget_rule]]` tables only.
     pub rules: Option<DataFrame>,
+    /// `regimes.parquet`, when the scenario declares regimes.
+    pub regimes: Option<DataFrame>,
 }
 
 impl Tables {
@@ -60,6 +62,7 @@ impl Tables {
             real: optional(table::REAL)?.filter(|d| d.height() > 0),
             sensitivity: optional(table::SENSITIVITY)?,
             rules: optional(table::RULES)?,
+            regimes: optional(table::REGIMES)?,
         })
     }
 
@@ -88,6 +91,10 @@ impl Tables {
             rules: frames
                 .iter()
                 .find(|(n, _)| *n == table::RULES)
+                .map(|(_, d)| d.clone()),
+            regimes: frames
+                .iter()
+                .find(|(n, _)| *n == table::REGIMES)
                 .map(|(_, d)| d.clone()),
         }
     }
@@ -607,6 +614,9 @@ pub fn figures(
     if let Some(rules) = &tables.rules {
         rules_charts(rules, cat, lang, &charted, &mut out)?;
     }
+    if let Some(regimes) = &tables.regimes {
+        law_charts(regimes, cat, lang, &mut out)?;
+    }
     if let Some(sens) = &tables.sensitivity {
         sensitivity_charts(sens, cat, lang, &charted, &mut out)?;
     }
@@ -671,6 +681,62 @@ fn rules_charts(
                 }),
             ));
         }
+    }
+    Ok(())
+}
+
+/// The probability of each law being in force, by year, for each variant
+/// (`<variant>/regimes`).
+fn law_charts(
+    regimes: &DataFrame,
+    cat: &Catalog,
+    lang: Lang,
+    out: &mut Vec<(String, Chart)>,
+) -> PolarsResult<()> {
+    let code = lang.code();
+    let (v, r, y) = (
+        strs(regimes, col::VARIANT)?,
+        strs(regimes, col::REGIME)?,
+        years(regimes)?,
+    );
+    let p = f64s(regimes, col::PROBABILITY)?;
+    for variant in &cat.variants {
+        let rows: Vec<usize> = (0..regimes.height())
+            .filter(|&i| v[i] == variant.id)
+            .collect();
+        let mut yrs: Vec<i32> = rows.iter().filter_map(|&i| y[i]).collect();
+        yrs.sort_unstable();
+        yrs.dedup();
+        let laws: Vec<(String, Vec<f64>)> = cat
+            .regimes
+            .iter()
+            .map(|law| {
+                let by_year = yrs
+                    .iter()
+                    .map(|yr| {
+                        rows.iter()
+                            .find(|&&i| r[i] == law.id && y[i] == Some(*yr))
+                            .map_or(0.0, |&i| p[i])
+                    })
+                    .collect();
+                (law.name_in(code).to_string(), by_year)
+            })
+            .collect();
+        if yrs.is_empty() || laws.is_empty() {
+            continue;
+        }
+        let mut title = t(lang, Key::TitleLaws).to_string();
+        if variant.id != BASELINE {
+            title = format!("{title} · {}", variant.name_in(code));
+        }
+        out.push((
+            format!("{}/regimes", variant.id),
+            Chart::Laws(LawsChart {
+                title,
+                years: yrs,
+                laws,
+            }),
+        ));
     }
     Ok(())
 }
@@ -766,6 +832,7 @@ fn group_label(cat: &Catalog, group: &str, lang: Lang) -> String {
             "payments" => t(lang, Key::GroupPayments).to_string(),
             "fund allocation" => t(lang, Key::GroupAllocation).to_string(),
             "own-revenue growth" => t(lang, Key::GroupGrowth).to_string(),
+            "law changes" => t(lang, Key::GroupLaw).to_string(),
             other => other.to_string(),
         },
     }

@@ -58,6 +58,8 @@ pub enum Key {
     GroupPayments,
     GroupAllocation,
     GroupGrowth,
+    GroupLaw,
+    TitleLaws,
     // Development funds, named by level when the scenario gives no name.
     DistrictFund,
     OblastFund,
@@ -100,7 +102,7 @@ pub enum Key {
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 72] = [
+    pub const ALL: [Key; 74] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -142,6 +144,8 @@ impl Key {
         Key::GroupPayments,
         Key::GroupAllocation,
         Key::GroupGrowth,
+        Key::GroupLaw,
+        Key::TitleLaws,
         Key::Seed,
         Key::Paths,
         Key::TitleRevenue,
@@ -340,6 +344,16 @@ fn texts(key: Key) -> [&'static str; 3] {
             "own-revenue growth",
             "рост собственных доходов",
             "өз кирешелеринин өсүшү",
+        ],
+        Key::GroupLaw => [
+            "changes of the law",
+            "изменения закона",
+            "мыйзамдын өзгөрүшү",
+        ],
+        Key::TitleLaws => [
+            "Which law is in force: probability by year",
+            "Какой закон действует: вероятность по годам",
+            "Кайсы мыйзам колдонулат: жылдар боюнча ыктымалдык",
         ],
         Key::DistrictFund => [
             "District development fund",

@@ -20,6 +20,8 @@ pub mod table {
     pub const PATHS: &str = "paths.parquet";
     /// Budget rules (docs/model.md section 10), only when the scenario declares any.
     pub const RULES: &str = "rules.parquet";
+    /// Law changes (docs/model.md section 11), only when the scenario declares regimes.
+    pub const REGIMES: &str = "regimes.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.
@@ -39,6 +41,10 @@ pub mod col {
     /// (in a year; of at least one such year on the rows without a year).
     pub const RULE: &str = "rule";
     pub const P_CRUNCH: &str = "p_crunch";
+    /// `regimes.parquet`: the law of a row (`current` or a regime's name), and the
+    /// probability that it is in force.
+    pub const REGIME: &str = "regime";
+    pub const PROBABILITY: &str = "probability";
     pub const EXPECTED_GAP: &str = "expected_gap";
     pub const MEAN_NEED: &str = "mean_need";
     pub const P_BETTER: &str = "p_better";

@@ -307,6 +307,39 @@ fn m(lang: Lang, som: f64) -> String {
 /// spending as received (docs/model.md section 10): how much spending swings from year to
 /// year, the chance that the reserve runs dry in some year, the present value of spending
 /// (median and the amount reached in 9 futures of 10) and the reserve left at the end.
+/// The law in force in the last year, per variant, when the scenario declares regimes
+/// (docs/model.md section 11).
+pub fn laws(results: &crate::results::Results, cat: &Catalog, lang: Lang) -> String {
+    let mut o = String::new();
+    for v in results.variants.iter().filter(|v| !v.laws.is_empty()) {
+        let (Some(&year), t) = (v.years.last(), v.years.len() - 1) else {
+            continue;
+        };
+        if o.is_empty() {
+            let _ = writeln!(o, "{}", (words(lang).laws_title)(year));
+        }
+        let name = cat
+            .variants
+            .iter()
+            .find(|e| e.id == v.name)
+            .map_or(v.name.as_str(), |e| e.name_in(lang.code()));
+        let shares: Vec<String> = v
+            .laws
+            .iter()
+            .map(|l| {
+                let label = cat
+                    .regimes
+                    .iter()
+                    .find(|e| e.id == l.name)
+                    .map_or(l.name.as_str(), |e| e.name_in(lang.code()));
+                format!("{label} {}", fmt_percent(lang, l.in_force[t], 0))
+            })
+            .collect();
+        let _ = writeln!(o, "  {name}: {}", shares.join(", "));
+    }
+    o
+}
+
 pub fn rules(results: &crate::results::Results, cat: &Catalog, lang: Lang) -> String {
     use crate::stats::quantile::Named;
     let Some(base) = results.variants.iter().find(|v| v.name == BASELINE) else {
@@ -424,6 +457,7 @@ struct Words {
     p_crunch: &'static str,
     safe_pv: &'static str,
     reserve_left: &'static str,
+    laws_title: fn(i32) -> String,
 }
 
 impl Words {
@@ -478,6 +512,7 @@ fn words(lang: Lang) -> Words {
             p_crunch: "P(crunch)",
             safe_pv: "Safe (9 in 10)",
             reserve_left: "Reserve left",
+            laws_title: |y| format!("Which law is in force in {y} (share of the simulated futures; regimes.parquet has every year):"),
         },
         Lang::Ru => Words {
             seed: "зерно",
@@ -514,6 +549,7 @@ fn words(lang: Lang) -> Words {
             p_crunch: "P(срыв)",
             safe_pv: "Надёжно (9 из 10)",
             reserve_left: "Остаток резерва",
+            laws_title: |y| format!("Какой закон действует в {y} году (доля смоделированных вариантов будущего; все годы — в regimes.parquet):"),
         },
         Lang::Ky => Words {
             seed: "үрөн",
@@ -550,6 +586,7 @@ fn words(lang: Lang) -> Words {
             p_crunch: "P(үзгүлтүк)",
             safe_pv: "Кепилденген (10дон 9)",
             reserve_left: "Калган резерв",
+            laws_title: |y| format!("{y}-жылы кайсы мыйзам колдонулат (моделделген келечектердин үлүшү; бардык жылдар regimes.parquet файлында):"),
         },
     }
 }

@@ -401,11 +401,33 @@ pub fn rules(r: &Results) -> PolarsResult<DataFrame> {
     )
 }
 
+/// `regimes.parquet`: per (variant, year, regime) the probability that the regime is the law
+/// in force (docs/model.md section 11); `current` is the law as the scenario writes it.
+pub fn regimes(r: &Results) -> PolarsResult<DataFrame> {
+    let (mut variant, mut year, mut regime, mut p) = (vec![], vec![], vec![], vec![]);
+    for v in &r.variants {
+        for (t, y) in v.years.iter().enumerate() {
+            for law in &v.laws {
+                variant.push(v.name.clone());
+                year.push(*y);
+                regime.push(law.name.clone());
+                p.push(law.in_force[t]);
+            }
+        }
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new(col::VARIANT.into(), variant),
+        Column::new(col::YEAR.into(), year),
+        Column::new(col::REGIME.into(), regime),
+        Column::new(col::PROBABILITY.into(), p),
+    ])
+}
+
 /// Tables with their file names.
 pub type Frames = Vec<(&'static str, DataFrame)>;
 
 /// All tables, with their file names, in the order they are written; `rules.parquet` only
-/// when the scenario has budget rules.
+/// when the scenario has budget rules, `regimes.parquet` only when it has regimes.
 pub fn all(r: &Results) -> PolarsResult<Frames> {
     let mut frames = vec![
         (table::SUMMARY, summary(r)?),
@@ -420,6 +442,9 @@ pub fn all(r: &Results) -> PolarsResult<Frames> {
     ];
     if r.variants.iter().any(|v| !v.rules.is_empty()) {
         frames.push((table::RULES, rules(r)?));
+    }
+    if r.variants.iter().any(|v| !v.laws.is_empty()) {
+        frames.push((table::REGIMES, regimes(r)?));
     }
     Ok(frames)
 }

@@ -15,6 +15,8 @@ pub const TOP: &[&str] = &[
     "overrides",
     "place_names",
     "budget_rule",
+    "regime",
+    "regime_change",
 ];
 pub const SCENARIO: &[&str] = &[
     "name",
@@ -157,6 +159,11 @@ pub const APPLIES_TO: &[&str] = &["tags", "kinds", "projects"];
 pub const RATE_SCALE: &[&str] = &["driver", "thresholds", "rates"];
 pub const LOGNORMAL: &[&str] = &["median", "sigma"];
 pub const ROUTE: &[&str] = &["to", "share"];
+/// `[[regime]]` and `[regime_change]` (docs/model.md section 11).
+pub const REGIME: &[&str] = &["name", "label", "reference", "notes", "weight", "set"];
+pub const REGIME_CHANGE: &[&str] = &["hazard", "lag_years"];
+/// The table form of a hazard that rises with a driver.
+pub const HAZARD: &[&str] = &["base", "driver", "elasticity"];
 pub const VARIANT: &[&str] = &["name", "label", "description", "reference", "notes", "set"];
 /// `[[budget_rule]]` (docs/model.md section 10).
 pub const BUDGET_RULE: &[&str] = &[

@@ -12,6 +12,7 @@ pub(crate) mod keys;
 pub mod load;
 pub(crate) mod paths;
 pub(crate) mod read;
+pub(crate) mod regimes;
 pub mod schema;
 pub(crate) mod tree;
 
@@ -82,6 +83,13 @@ fn from_tree(
     let mut d = Diags::new(sources);
     let overrides = tree.remove("overrides");
     let variant_node = tree.remove("variant");
+    // Laws are applied on top of each model's tree (`regimes`), never read as a section of it.
+    let declared = regimes::declared(
+        tree.remove("regime"),
+        tree.remove("regime_change"),
+        sources,
+        &mut d,
+    );
 
     let mut patches = Vec::new();
     if let Some(node) = overrides {
@@ -102,19 +110,39 @@ fn from_tree(
         .map(|n| variant_specs(&n, sources, &mut d))
         .unwrap_or_default();
     let run = build::run_defaults(&tree, &mut d);
-    let baseline = build::build(&tree, &patches, fallback, &mut d);
+    let mut baseline = build::build(&tree, &patches, fallback, &mut d);
+    if let Some(b) = &mut baseline {
+        let (laws, change) =
+            regimes::laws(b, &tree, &patches, &declared, None, fallback, None, &mut d);
+        b.regimes = laws;
+        b.regime_change = change;
+    }
     let mut variants = Vec::new();
     for spec in specs {
         let mut vd = Diags::new(sources);
-        vd.variant = Some(spec.name.clone());
+        vd.variant = Some(format!("variant `{}`", spec.name));
         let mut vtree = tree.clone();
         let mut vpatches = patches.clone();
         let what = format!("variant[{}].set", spec.name);
-        for op in &spec.ops {
+        let (ops, hazard) = regimes::variant_hazard(&spec.ops, &what, &declared, &mut vd);
+        for op in &ops {
             paths::apply(&mut vtree, op, &what, &mut vd, &mut vpatches);
         }
         if vd.is_empty() && baseline.is_some() {
-            if let Some(model) = build::build(&vtree, &vpatches, fallback, &mut vd) {
+            if let Some(mut model) = build::build(&vtree, &vpatches, fallback, &mut vd) {
+                let context = format!("variant `{}`", spec.name);
+                let (laws, change) = regimes::laws(
+                    &model,
+                    &vtree,
+                    &vpatches,
+                    &declared,
+                    hazard.as_ref(),
+                    fallback,
+                    Some(&context),
+                    &mut vd,
+                );
+                model.regimes = laws;
+                model.regime_change = change;
                 variants.push(Variant {
                     name: spec.name,
                     label: spec.label,

@@ -245,6 +245,17 @@ fn ensure_table<'a>(tree: &'a mut Table, key: &str, origin: Origin) -> &'a mut N
     tree.get_mut(key).expect("just inserted")
 }
 
+/// Removes `key` from the entity `<section>.<id>` of the tree, if both exist.
+pub fn remove_key(tree: &mut Table, section: &str, id: &str, key: &str) {
+    if let Some(Node {
+        value: Value::Table(t),
+        ..
+    }) = find_entity(tree, section, id)
+    {
+        t.remove(key);
+    }
+}
+
 fn find_entity<'a>(tree: &'a mut Table, section: &str, id: &str) -> Option<&'a mut Node> {
     let node = tree.get_mut(section)?;
     match &mut node.value {

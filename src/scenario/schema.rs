@@ -172,6 +172,9 @@ fn table_keys(table: &str) -> &'static [&'static str] {
         "budget_rule" => keys::BUDGET_RULE,
         "spend" => keys::SPEND,
         "partial" => keys::PARTIAL,
+        "regime" => keys::REGIME,
+        "regime_change" => keys::REGIME_CHANGE,
+        "hazard" => keys::HAZARD,
         _ => panic!("no table \"{table}\" in the schema"),
     }
 }
@@ -359,6 +362,18 @@ const DESCRIPTIONS: &[(&str, &str, &str)] = &[
     ("spend", "share_of_reserve", "Spend this share of the money available (reserve plus this year's project money), in (0, 1]."),
     ("partial", "share", "The share s of an excess saved (and of a gap drawn), 0..=1."),
     ("partial", "years", "The k previous years whose mean is the reference, whole >= 1."),
+    // [[regime]] and [regime_change] (docs/model.md section 11)
+    ("top", "regime", "Alternative laws the law in force can change to along a path (with [regime_change]), each written like a variant but setting only instruments' rate, rate_scale, route and probability and funds' disburse."),
+    ("top", "regime_change", "How the law in force changes: a yearly hazard among the scenario as written (`current`) and the [[regime]]s, with an effective-date lag; output regimes.parquet."),
+    ("regime", "name", "Unique regime name (letters, digits, `_` and `-`), other than `current` (the law as written); names the regime in regimes.parquet."),
+    ("regime", "label", "Display label, or one per language, for charts."),
+    ("regime", "weight", "Relative chance of this regime when the law changes (`current` has 1), > 0."),
+    ("regime", "set", "Key paths and their new values, only `instrument.<id>.rate`, `.rate_scale`, `.route`, `.probability` and `fund.<id>.disburse`; setting `rate` drops the instrument's `rate_scale`, and the other way round."),
+    ("regime_change", "hazard", "Yearly probability that the law changes, in [0, 1]; or { base, driver, elasticity }: min(1, base * (X[t] / X[0])^elasticity), rising with a driver such as the gold price. A variant may set it (0: no law risk)."),
+    ("regime_change", "lag_years", "Years between a decision and the law taking effect: a change decided in year t applies from t + lag_years; whole, >= 0."),
+    ("hazard", "base", "The hazard when the driver is at its first-year value, in [0, 1]."),
+    ("hazard", "driver", "Id of the driver whose rise raises the hazard."),
+    ("hazard", "elasticity", "Exponent of the driver's ratio to its first-year value."),
 ];
 
 /// Literal defaults of docs/model.md section 1, as JSON: (table, key, value). Defaults that
@@ -395,6 +410,8 @@ const DEFAULTS: &[(&str, &str, &str)] = &[
     ("instrument", "counts_for_grant", "true"),
     ("instrument", "indexed", "false"),
     ("budget_rule", "reserve_return", "0"),
+    ("regime", "weight", "1"),
+    ("regime_change", "lag_years", "1"),
 ];
 
 /// What `key` of `table` means (its own entry, else the shared `*` one); "" if neither.
@@ -763,6 +780,32 @@ fn budget_rule() -> Value {
     })
 }
 
+/// `[[regime]]` and `[regime_change]` (docs/model.md section 11).
+fn regime() -> Value {
+    object("regime", &["name", "set"], |k| {
+        text(k).unwrap_or_else(|| match k {
+            "name" => id(),
+            "label" => names(),
+            "weight" => json!({ "type": "number", "exclusiveMinimum": 0 }),
+            // Dotted keys may be quoted (one name) or bare (nested tables): the reader checks
+            // which keys a regime sets.
+            _ => json!({ "type": "object", "minProperties": 1 }),
+        })
+    })
+}
+
+fn regime_change() -> Value {
+    let table = object("hazard", &["base", "driver", "elasticity"], |k| match k {
+        "base" => unit(),
+        "driver" => id(),
+        _ => number(),
+    });
+    object("regime_change", &["hazard"], |k| match k {
+        "hazard" => json!({ "anyOf": [unit(), table.clone()] }),
+        _ => integer(0),
+    })
+}
+
 /// The JSON Schema document.
 pub fn schema() -> Value {
     // No key of [scenario] is required: a fragment included by scenarios (a fiscal regime)
@@ -807,6 +850,8 @@ pub fn schema() -> Value {
         "variant" => json!({ "type": "array", "items": variant.clone() }),
         "place_names" => json!({ "type": "object", "additionalProperties": names() }),
         "budget_rule" => json!({ "type": "array", "items": budget_rule() }),
+        "regime" => json!({ "type": "array", "items": regime() }),
+        "regime_change" => regime_change(),
         _ => json!({ "type": "object" }),
     });
     let mut doc = top;
@@ -874,6 +919,8 @@ mod tests {
             keys_of(&p["budget_rule"]["items"]),
             sorted(keys::BUDGET_RULE)
         );
+        assert_eq!(keys_of(&p["regime"]["items"]), sorted(keys::REGIME));
+        assert_eq!(keys_of(&p["regime_change"]), sorted(keys::REGIME_CHANGE));
     }
 
     /// Walks every subschema that defines properties, pushing the path of each property
@@ -947,6 +994,8 @@ mod tests {
             "instrument[].route[].to",
             "variant[].set",
             "budget_rule[].spend.partial.share",
+            "regime[].weight",
+            "regime_change.hazard.elasticity",
         ] {
             assert!(paths.contains(&deep), "the walk missed `{deep}`");
         }

@@ -32,6 +32,8 @@ pub struct Accumulators {
     pub means: Vec<Moments>,
     /// Per project, year and state: number of paths.
     pub states: Vec<u64>,
+    /// Per year and law (`[t * n_laws + law]`): number of paths under it.
+    pub laws: Vec<u64>,
     /// Paired differences with the baseline (empty for the baseline), cells as `ComparePlan`,
     /// and per cell the number of paths where the variant gives more, and where it gives
     /// materially more (`compare::MATERIAL_GAIN`).
@@ -66,6 +68,7 @@ impl Accumulators {
             cells: vec![Cell::exact_for(paths); plan.n_cells],
             means: vec![Moments::default(); plan.n_means],
             states: vec![0; plan.n_states],
+            laws: vec![0; plan.years * plan.n_laws],
             diff: vec![Cell::exact_for(paths); n_diff],
             better: vec![0; n_diff],
             material: vec![0; n_diff],
@@ -118,6 +121,7 @@ impl Accumulators {
             diff,
             means: vec![Moments::default(); self.means.len()],
             states: vec![0; self.states.len()],
+            laws: vec![0; self.laws.len()],
             better: vec![0; self.better.len()],
             material: vec![0; self.material.len()],
             paths: 0,
@@ -214,6 +218,9 @@ impl Accumulators {
             a.merge(b);
         }
         for (a, b) in self.states.iter_mut().zip(&o.states) {
+            *a += b;
+        }
+        for (a, b) in self.laws.iter_mut().zip(&o.laws) {
             *a += b;
         }
         self.diff

@@ -2,8 +2,8 @@
 
 use super::Accumulators;
 use crate::results::{
-    CompareMuni, CompareStream, LevelResults, MuniResults, ProjectResults, RuleResults, RuleYear,
-    Shortfall, StreamResults, VariantResults, Whole,
+    CompareMuni, CompareStream, LawResults, LevelResults, MuniResults, ProjectResults, RuleResults,
+    RuleYear, Shortfall, StreamResults, VariantResults, Whole,
 };
 use crate::stats::{Cell, Summary};
 use rayon::prelude::*;
@@ -169,8 +169,26 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
         .map(|(i, inst)| (inst.id.clone(), cells[plan.pending_cells + i]))
         .collect();
     let rules = rule_results(p, acc, &cells);
+    // Shares of the paths counted (the first pass counts every path once).
+    let n_laws = plan.n_laws;
+    let laws = m
+        .regimes
+        .iter()
+        .enumerate()
+        .map(|(k, r)| LawResults {
+            name: r.name.clone(),
+            label: r.label.clone(),
+            in_force: (0..t_n)
+                .map(|t| {
+                    let year = &acc.laws[t * n_laws..(t + 1) * n_laws];
+                    year[k] as f64 / year.iter().sum::<u64>().max(1) as f64
+                })
+                .collect(),
+        })
+        .collect();
     VariantResults {
         rules,
+        laws,
         name: name.to_string(),
         municipalities,
         levels,

@@ -16,10 +16,13 @@ pub fn simulate(
     w: &mut Work,
 ) {
     let lanes = blk.width;
+    let n_laws = plan.n_laws.max(1);
     for fl in &plan.flows {
         let inst = &m.instruments[fl.instrument];
         let proj = &m.projects[fl.project];
         let j = fl.project;
+        // The payment draw is made if any law leaves payment uncertain.
+        let uncertain = (0..n_laws).any(|r| m.law(r, fl.instrument).1 < 1.0);
         for b in 0..blk.lanes {
             let path = blk.path(b);
             let lognormal = match inst.charge.amount() {
@@ -30,13 +33,21 @@ pub fn simulate(
                 }
                 _ => None,
             };
-            let mut payment = (inst.probability < 1.0)
+            let mut payment = uncertain
                 .then(|| Stream::new(seeds.of(Group::Payment), fl.key, Purpose::Payment, path));
             for t in 0..m.years {
                 let y = m.year(t);
+                // Everything due in year t follows the law in force in year t (docs/model.md
+                // section 11), and keeps its route when it is paid later.
+                let law = if plan.switching {
+                    w.law[t * lanes + b] as usize
+                } else {
+                    0
+                };
+                let (charge, probability) = m.law(law, fl.instrument);
                 // The payment draw is taken every year, so year t's draw depends on t alone.
                 let paid = match &mut payment {
-                    Some(s) => s.uniform() < inst.probability,
+                    Some(s) => s.uniform() < probability,
                     None => true,
                 };
                 let state = pp.state[[j, t, b]];
@@ -62,7 +73,7 @@ pub fn simulate(
                     Amount::Dated(d) => d.at(y),
                     Amount::LogNormal { .. } => lognormal.unwrap_or(0.0),
                 };
-                let due = match &inst.charge {
+                let due = match charge {
                     Charge::GrossRevenue(r) => rate(r) * pp.revenue[[j, t, b]],
                     Charge::Payroll(r) => rate(r) * pp.payroll[[j, t, b]],
                     Charge::Output(r) => rate(r) * pp.output[[j, t, b]] * fx * idx,
@@ -89,7 +100,7 @@ pub fn simulate(
                     w.pending[[fl.instrument, b]] += due;
                     continue;
                 }
-                for &(dest, share, counted) in &fl.dests {
+                for &(dest, share, counted) in &fl.dests[law] {
                     let v = due * share;
                     match dest {
                         Dest::Routed(r) => w.routed[[r, t_pay, b]] += v,

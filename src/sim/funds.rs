@@ -25,7 +25,13 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
         for t in 0..m.years {
             for (b, bal) in balance.iter_mut().enumerate() {
                 *bal += w.fund_in[[fi, t, b]];
-                let out = f.disburse * *bal;
+                // The payout share in force in the payout year (docs/model.md section 11).
+                let disburse = if plan.switching {
+                    m.disburse(w.law[t * blk.width + b] as usize, fi)
+                } else {
+                    f.disburse
+                };
+                let out = disburse * *bal;
                 *bal -= out;
                 w.fund_out[[fi, t, b]] = out;
                 w.fund_bal[[fi, t, b]] = *bal;

@@ -25,6 +25,7 @@ mod funds;
 pub mod plan;
 pub(crate) mod precision;
 pub mod projects;
+mod regimes;
 pub(crate) mod rng;
 pub mod rules;
 pub mod sensitivity;
@@ -551,6 +552,10 @@ fn run_stage(
                     w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
                     w.fx[t * lanes + b] = m.fx.map_or(1.0, |f| w.x[[f, t, b]]);
                 }
+            }
+            regimes::simulate(m, plan, seeds, blk, w);
+            if acc.active.is_none() {
+                regimes::count(plan, blk, w, acc);
             }
         }
         Stage::Projects => projects::simulate(m, &plan.project_keys, seeds, blk, w, &mut pp),

@@ -55,12 +55,16 @@ pub enum Dest {
     Oblast(usize),
 }
 
+/// One share of a payment: (destination, share, the municipality whose grant it counts for).
+pub type Share = (Dest, f64, Option<usize>);
+
 #[derive(Debug, Clone)]
 pub struct FlowPlan {
     pub instrument: usize,
     pub project: usize,
-    /// (destination, share, counts for the recipient's grant)
-    pub dests: Vec<(Dest, f64, Option<usize>)>,
+    /// Where the payment goes under each law (docs/model.md section 11): `dests[0]` under
+    /// the law as written, then one per declared regime; just one without regimes.
+    pub dests: Vec<Vec<Share>>,
     pub key: u64,
 }
 
@@ -172,6 +176,12 @@ pub struct Plan {
     pub project_keys: Vec<u64>,
     /// Per fund, per member.
     pub winner_keys: Vec<Vec<u64>>,
+    /// The law-change decisions' stream (entity `regime-change`).
+    pub law_key: u64,
+    /// Whether the law in force can change along a path (`Model::switches_law`).
+    pub switching: bool,
+    /// Laws a path can fall under (`current` and the declared regimes; 0 without any).
+    pub n_laws: usize,
     /// First row of each municipality's streams when per-path values are kept; `n_rows` in all.
     pub stream_rows: Vec<usize>,
     pub n_rows: usize,
@@ -220,8 +230,9 @@ impl Plan {
         let mut republic: Vec<usize> = Vec::new();
         let mut oblast_streams: Vec<(usize, usize)> = Vec::new();
         let mut fund_live = vec![false; m.funds.len()];
-        for (ii, inst) in m.instruments.iter().enumerate() {
-            for (target, _) in inst.flows.iter().flat_map(|f| &f.targets) {
+        for ii in 0..m.instruments.len() {
+            let every_law = law_flows(m, ii).flat_map(|flows| flows.iter());
+            for (target, _) in every_law.flat_map(|f| &f.targets) {
                 match *target {
                     Target::Republic if !republic.contains(&ii) => republic.push(ii),
                     Target::Oblast(o) if !oblast_streams.contains(&(o, ii)) => {
@@ -236,32 +247,39 @@ impl Plan {
         let mut routed: Vec<Routed> = Vec::new();
         let mut flows = Vec::new();
         for (ii, inst) in m.instruments.iter().enumerate() {
-            for f in &inst.flows {
-                let dests = f
-                    .targets
-                    .iter()
-                    .map(|(target, share)| match *target {
-                        Target::Budget(mu) | Target::Community(mu) => {
-                            let r = Routed {
-                                muni: mu,
-                                instrument: ii,
-                                community: matches!(target, Target::Community(_)),
-                            };
-                            let counts = !r.community && inst.counts_for_grant;
-                            (
-                                Dest::Routed(position_or_push(&mut routed, r)),
+            for (k, f) in inst.flows.iter().enumerate() {
+                let resolve = |targets: &[(Target, f64)], routed: &mut Vec<Routed>| -> Vec<Share> {
+                    targets
+                        .iter()
+                        .map(|(target, share)| match *target {
+                            Target::Budget(mu) | Target::Community(mu) => {
+                                let r = Routed {
+                                    muni: mu,
+                                    instrument: ii,
+                                    community: matches!(target, Target::Community(_)),
+                                };
+                                let counts = !r.community && inst.counts_for_grant;
+                                (
+                                    Dest::Routed(position_or_push(routed, r)),
+                                    *share,
+                                    counts.then_some(mu),
+                                )
+                            }
+                            Target::Fund(fi) => (Dest::Fund(fi), *share, None),
+                            Target::Republic => {
+                                (Dest::Republic(position(&republic, ii)), *share, None)
+                            }
+                            Target::Oblast(o) => (
+                                Dest::Oblast(position(&oblast_streams, (o, ii))),
                                 *share,
-                                counts.then_some(mu),
-                            )
-                        }
-                        Target::Fund(fi) => (Dest::Fund(fi), *share, None),
-                        Target::Republic => (Dest::Republic(position(&republic, ii)), *share, None),
-                        Target::Oblast(o) => (
-                            Dest::Oblast(position(&oblast_streams, (o, ii))),
-                            *share,
-                            None,
-                        ),
-                    })
+                                None,
+                            ),
+                        })
+                        .collect()
+                };
+                // Every law lists the instrument's projects in the same order.
+                let dests = law_flows(m, ii)
+                    .map(|flows| resolve(&flows[k].targets, &mut routed))
                     .collect();
                 flows.push(FlowPlan {
                     instrument: ii,
@@ -282,7 +300,7 @@ impl Plan {
         }
         let mut counted = vec![false; nm];
         for fl in &flows {
-            for mu in fl.dests.iter().filter_map(|d| d.2) {
+            for mu in fl.dests.iter().flatten().filter_map(|d| d.2) {
                 counted[mu] = true;
             }
         }
@@ -486,6 +504,9 @@ impl Plan {
                         .collect()
                 })
                 .collect(),
+            law_key: entity_key("regime-change", "law"),
+            switching: m.switches_law(),
+            n_laws: m.regimes.len(),
             muni_cells,
             npv_cells,
             republic_cells,
@@ -677,6 +698,20 @@ impl Plan {
             .map(|(_, i)| *i)
             .collect()
     }
+}
+
+/// An instrument's flows under every law: the instrument's own without regimes, else each
+/// regime's (the first of which is the law as written).
+fn law_flows(m: &Model, ii: usize) -> impl Iterator<Item = &[crate::model::Flow]> {
+    let own = m
+        .regimes
+        .is_empty()
+        .then_some(m.instruments[ii].flows.as_slice());
+    own.into_iter().chain(
+        m.regimes
+            .iter()
+            .map(move |r| r.instruments[ii].flows.as_slice()),
+    )
 }
 
 /// The cells of a municipality's `n` rules, the reference among them.

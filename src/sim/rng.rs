@@ -44,6 +44,9 @@ pub enum Purpose {
     /// History driver's continuation (and the drivers correlated with it): one standard
     /// normal per step before the horizon, from its last recorded year into `start_year`.
     PreShock = 11,
+    /// Law changes (entity `regime-change`): per year `t >= 1`, a uniform for "the law
+    /// changes" and one for which law it changes to.
+    Law = 12,
 }
 
 /// A 64-bit FNV-1a hash of an entity's kind and id; stable across runs and platforms.
@@ -73,6 +76,8 @@ pub enum Group {
     Allocation,
     /// Own-revenue growth of every municipality.
     Growth,
+    /// Changes of the law in force (`[regime_change]`).
+    Law,
 }
 
 /// The seed of each group's streams. Normally one seed for all; for a pick-freeze estimate

@@ -79,6 +79,9 @@ pub fn groups(m: &Model) -> Vec<(Group, String)> {
     if m.municipalities.iter().any(|x| x.growth_sd > 0.0) {
         g.push((Group::Growth, "own-revenue growth".into()));
     }
+    if m.switches_law() {
+        g.push((Group::Law, "law changes".into()));
+    }
     g
 }
 

@@ -76,6 +76,9 @@ pub struct Work {
     pub kept: Option<Vec<Vec<f64>>>,
     /// The budget rules' series (empty without rules).
     pub rules: super::rules::RuleWork,
+    /// The law in force per `[t * width + lane]` (docs/model.md section 11); written only
+    /// when the law can change (`Plan::switching`), else every value is 0, the law as written.
+    pub law: Vec<u8>,
 }
 
 impl Work {
@@ -118,6 +121,7 @@ impl Work {
             growth: vec![0.0; t * l],
             kept: None,
             rules: super::rules::RuleWork::new(t, l, !plan.rules.is_empty()),
+            law: vec![0; if plan.switching { t * l } else { 0 }],
         }
     }
 

@@ -15,6 +15,7 @@ mod invalid;
 mod national;
 mod output;
 mod parquet_meta;
+mod regimes;
 mod robust;
 mod robust_out;
 mod rules;

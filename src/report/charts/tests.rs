@@ -171,6 +171,18 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
             .map(|(i, &y)| band(y, revenue(i) / 400.0, 0.3))
             .collect(),
     };
+    // Two laws: the one written, and a return of the 2013 rule growing more likely.
+    let alt: Vec<f64> = (0..n)
+        .map(|i| 0.5 * (1.0 - (-(i as f64) / 6.0).exp()))
+        .collect();
+    let laws = LawsChart {
+        title: t(lang, Key::TitleLaws).into(),
+        years: ys.clone(),
+        laws: vec![
+            ("Today's law".into(), alt.iter().map(|a| 1.0 - a).collect()),
+            ("2% wholly to the host".into(), alt),
+        ],
+    };
     vec![
         Chart::Fan(fan),
         Chart::Budget(budget),
@@ -180,6 +192,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         Chart::VariantDiff(diff),
         Chart::ProjectStates(states),
         Chart::ProjectOutput(output),
+        Chart::Laws(laws),
     ]
 }
 
@@ -775,6 +788,7 @@ fn title(chart: &Chart) -> &str {
         Chart::Heatmap(c) => &c.title,
         Chart::VariantDiff(c) => &c.title,
         Chart::ProjectStates(c) => &c.title,
+        Chart::Laws(c) => &c.title,
         Chart::BudgetLine(c) => &c.title,
         Chart::Tornado(c) => &c.title,
         Chart::Attribution(c) => &c.title,

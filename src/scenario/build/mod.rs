@@ -90,6 +90,8 @@ pub fn build(
         projects: b.projects,
         instruments: b.instruments,
         budget_rules,
+        regimes: Vec::new(),
+        regime_change: None,
         oblasts,
     })
 }

@@ -58,6 +58,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::Heatmap(h) => heatmap::heatmap(c, h),
         Chart::VariantDiff(d) => fan::variant_diff(c, d),
         Chart::ProjectStates(s) => states::states(c, s),
+        Chart::Laws(l) => states::laws(c, l),
         Chart::BudgetLine(b) => fan::budget_line(c, b),
         Chart::Tornado(k) => variance::tornado(c, k),
         Chart::Attribution(a) => variance::attribution(c, a),

@@ -1,4 +1,5 @@
-//! Project states: stacked areas of probability, 0–100%.
+//! Shares of exclusive states, stacked as areas of probability 0–100%: a project's states,
+//! the law in force.
 
 use super::page::{axis_header, header, legend, year_labels, year_scale, Ticks};
 use super::{CAPTION_GAP, PLOT_BOTTOM};
@@ -6,7 +7,7 @@ use crate::report::charts::canvas::{
     item, Align, Canvas, Frame, LegendItem, Lin, Res, Rgb, Swatch, AXIS_SIZE, INK, LEGEND_SIZE,
     MARGIN_L, MARGIN_R, PAGE_W, PAPER,
 };
-use crate::report::charts::{state_stack, ProjectStatesChart};
+use crate::report::charts::{share_stack, state_stack, LawsChart, ProjectStatesChart};
 use crate::report::labels::{t, Key};
 use plotters::prelude::DrawingBackend;
 
@@ -14,21 +15,63 @@ const STATE_COLORS: [u32; 4] = [0x2171b5, 0xfdae6b, 0x252525, 0xdeebf7];
 const STATE_KEYS: [Key; 4] = [Key::Producing, Key::Suspended, Key::Closed, Key::Planned];
 
 pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart) -> Res {
+    let layers: Vec<Layer> = state_stack(ch)
+        .into_iter()
+        .enumerate()
+        .map(|(k, stack)| Layer {
+            label: t(c.lang, STATE_KEYS[k]),
+            fill: Rgb::hex(STATE_COLORS[k]),
+            stack,
+        })
+        .collect();
+    // Legend in the order of a project's life (the stack puts "producing" on the axis).
+    shares(c, &ch.title, &ch.years, &layers, &[3, 0, 1, 2])
+}
+
+/// Fills of the laws in force, the law as written first: blues for it, then colours that
+/// stay apart in grey.
+const LAW_COLORS: [u32; 6] = [0x6baed6, 0xfd8d3c, 0x252525, 0x9e9ac8, 0xfdd0a2, 0x74c476];
+
+pub(super) fn laws<DB: DrawingBackend>(c: &Canvas<DB>, ch: &LawsChart) -> Res {
+    let series: Vec<&[f64]> = ch.laws.iter().map(|(_, p)| p.as_slice()).collect();
+    let layers: Vec<Layer> = share_stack(&series, ch.years.len())
+        .into_iter()
+        .zip(&ch.laws)
+        .enumerate()
+        .map(|(k, (stack, (label, _)))| Layer {
+            label,
+            fill: Rgb::hex(LAW_COLORS[k % LAW_COLORS.len()]),
+            stack,
+        })
+        .collect();
+    let order: Vec<usize> = (0..layers.len()).collect();
+    shares(c, &ch.title, &ch.years, &layers, &order)
+}
+
+/// One state of a stacked chart: its name, fill and (bottom, top) percentage per year.
+struct Layer<'a> {
+    label: &'a str,
+    fill: Rgb,
+    stack: Vec<(f64, f64)>,
+}
+
+/// Stacked shares, bottom layer first; the legend lists the layers ever present in
+/// `legend_order`.
+fn shares<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    title: &str,
+    years: &[i32],
+    layers: &[Layer],
+    legend_order: &[usize],
+) -> Res {
     let lang = c.lang;
-    let top = header(c, &ch.title, None)?;
-    let stacks = state_stack(ch);
-    // Legend in the order of a project's life (the stack puts "producing" on the axis), of
-    // the states the project is ever in: an operating mine is never "planned".
-    let ever = |k: usize| stacks[k].iter().any(|(lo, hi)| hi - lo > 1e-9);
-    let items: Vec<LegendItem> = [3usize, 0, 1, 2]
+    let top = header(c, title, None)?;
+    // Only the states ever held: an operating mine is never "planned".
+    let ever = |k: usize| layers[k].stack.iter().any(|(lo, hi)| hi - lo > 1e-9);
+    let items: Vec<LegendItem> = legend_order
         .iter()
         .filter(|&&k| ever(k))
-        .map(|&k| {
-            item(
-                Swatch::Fill(Rgb::hex(STATE_COLORS[k])),
-                t(lang, STATE_KEYS[k]),
-            )
-        })
+        .map(|&k| item(Swatch::Fill(layers[k].fill), layers[k].label))
         .collect();
     let plot_top = legend(c, &items, top, CAPTION_GAP)?;
     let ticks = Ticks::percent(lang, 0.25);
@@ -44,7 +87,7 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
         plot_top,
         PAGE_W - MARGIN_L - MARGIN_R,
     )?;
-    let x = year_scale(&ch.years, f, 0.4);
+    let x = year_scale(years, f, 0.4);
     let y = Lin {
         d0: 0.0,
         d1: 100.0,
@@ -53,11 +96,11 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
     };
     // A state holds for a whole year: each year is a step as wide as the year, so that a
     // closure shows as a cliff in the year it happens, not as a slope from the year before.
-    let (xs, at): (Vec<f64>, Vec<usize>) = if ch.years.len() == 1 {
+    let (xs, at): (Vec<f64>, Vec<usize>) = if years.len() == 1 {
         (vec![f.l + f.w() * 0.3, f.r - f.w() * 0.3], vec![0, 0])
     } else {
-        let half = (x.map(ch.years[1] as f64) - x.map(ch.years[0] as f64)) / 2.0;
-        ch.years
+        let half = (x.map(years[1] as f64) - x.map(years[0] as f64)) / 2.0;
+        years
             .iter()
             .enumerate()
             .flat_map(|(i, yr)| {
@@ -67,7 +110,8 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
             .unzip()
     };
     let pick = |v: &Vec<(f64, f64)>, j: usize| v[at[j].min(v.len() - 1)];
-    for (k, s) in stacks.iter().enumerate() {
+    for layer in layers {
+        let s = &layer.stack;
         let mut poly: Vec<(f64, f64)> = xs
             .iter()
             .enumerate()
@@ -79,7 +123,7 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
                 .rev()
                 .map(|(i, px)| (*px, y.map(pick(s, i).1))),
         );
-        c.polygon(&poly, Rgb::hex(STATE_COLORS[k]))?;
+        c.polygon(&poly, layer.fill)?;
     }
     // Grid on top of the areas, light enough not to compete with them.
     for (v, label) in ticks.values.iter().zip(&ticks.labels) {
@@ -97,10 +141,9 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
     }
     // Names written inside the areas where there is room for them.
     let size = LEGEND_SIZE;
-    for (k, s) in stacks.iter().enumerate().filter(|(k, _)| ever(*k)) {
-        let label = t(lang, STATE_KEYS[k]);
+    for (_, layer) in layers.iter().enumerate().filter(|(k, _)| ever(*k)) {
+        let (label, s, fill) = (layer.label, &layer.stack, layer.fill);
         let w = c.text_width(label, size, true) + 16.0;
-        let fill = Rgb::hex(STATE_COLORS[k]);
         let ink = if fill.luminance() < 0.35 { PAPER } else { INK };
         let mut best: Option<(f64, f64, f64)> = None;
         let (x_lo, x_hi) = (xs[0], xs[xs.len() - 1]);
@@ -129,5 +172,5 @@ pub(super) fn states<DB: DrawingBackend>(c: &Canvas<DB>, ch: &ProjectStatesChart
             c.text(label, cx, cy + size * 0.33, size, true, ink, Align::Center)?;
         }
     }
-    year_labels(c, f, &x, &ch.years)
+    year_labels(c, f, &x, years)
 }
