@@ -6,6 +6,8 @@
 //! executed. Nothing here prints: outcomes come back as text for `main` to show.
 
 pub mod chart;
+pub mod actuals;
+pub mod backtest;
 pub mod check;
 pub mod export;
 pub mod report;

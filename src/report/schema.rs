@@ -20,6 +20,8 @@ pub mod table {
     pub const PATHS: &str = "paths.parquet";
     /// Budget rules (docs/model.md section 10), only when the scenario declares any.
     pub const RULES: &str = "rules.parquet";
+    /// `aimak backtest`: one row per (origin, published amount).
+    pub const BACKTEST: &str = "backtest.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.

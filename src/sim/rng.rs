@@ -44,6 +44,10 @@ pub enum Purpose {
     /// History driver's continuation (and the drivers correlated with it): one standard
     /// normal per step before the horizon, from its last recorded year into `start_year`.
     PreShock = 11,
+    /// Backtest: one uniform per (published amount, origin), the randomisation of its PIT
+    /// (entity `actual:<line of the actuals file>`, the origin year as the stream; 0 for
+    /// the scenario as written).
+    Pit = 12,
 }
 
 /// A 64-bit FNV-1a hash of an entity's kind and id; stable across runs and platforms.
