@@ -151,7 +151,11 @@ fn records(text: &str) -> Result<Vec<Vec<Field>>, (usize, usize, String)> {
         col += 1;
     }
     if quoted {
-        return Err((field.line, field.col, "a quoted field is never closed".into()));
+        return Err((
+            field.line,
+            field.col,
+            "a quoted field is never closed".into(),
+        ));
     }
     record.push(field);
     if !(record.len() == 1 && record[0].text.trim().is_empty()) {
@@ -164,7 +168,14 @@ fn records(text: &str) -> Result<Vec<Vec<Field>>, (usize, usize, String)> {
 pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
     let recs = records(text).map_err(|e| vec![e])?;
     let Some((header, rows)) = recs.split_first() else {
-        return Err(vec![(1, 1, format!("the file is empty; expected a header `{}` and one line per published amount", COLUMNS.join(",")))]);
+        return Err(vec![(
+            1,
+            1,
+            format!(
+                "the file is empty; expected a header `{}` and one line per published amount",
+                COLUMNS.join(",")
+            ),
+        )]);
     };
     let mut problems = Vec::new();
     let mut index = [usize::MAX; 5];
@@ -180,14 +191,24 @@ pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
                 problems.push((
                     f.line,
                     f.col,
-                    format!("unknown column `{name}`; {hint}the columns are {}", COLUMNS.join(", ")),
+                    format!(
+                        "unknown column `{name}`; {hint}the columns are {}",
+                        COLUMNS.join(", ")
+                    ),
                 ));
             }
         }
     }
     for (k, c) in COLUMNS.iter().enumerate() {
         if index[k] == usize::MAX {
-            problems.push((1, 1, format!("the header lacks the column `{c}`; expected `{}`", COLUMNS.join(","))));
+            problems.push((
+                1,
+                1,
+                format!(
+                    "the header lacks the column `{c}`; expected `{}`",
+                    COLUMNS.join(",")
+                ),
+            ));
         }
     }
     if !problems.is_empty() {
@@ -200,7 +221,11 @@ pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
             problems.push((
                 line,
                 1,
-                format!("{} fields, expected {} (as in the header)", r.len(), header.len()),
+                format!(
+                    "{} fields, expected {} (as in the header)",
+                    r.len(),
+                    header.len()
+                ),
             ));
             continue;
         }
@@ -213,24 +238,52 @@ pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
         let y = get(0);
         let years = parse_years(y.text.trim());
         if years.is_none() {
-            bad(y, format!("year `{}`: expected a calendar year such as 2020, or a span such as 2020-2022", y.text.trim()));
+            bad(
+                y,
+                format!(
+                    "year `{}`: expected a calendar year such as 2020, or a span such as 2020-2022",
+                    y.text.trim()
+                ),
+            );
         }
         let t = get(1);
         if t.text.trim().is_empty() {
-            bad(t, "the target is empty; expected a municipality id, republic, oblast:NAME or fund:ID".into());
+            bad(
+                t,
+                "the target is empty; expected a municipality id, republic, oblast:NAME or fund:ID"
+                    .into(),
+            );
         }
         let s = get(2);
         if s.text.trim().is_empty() {
-            bad(s, "the stream is empty; expected one of the target's streams".into());
+            bad(
+                s,
+                "the stream is empty; expected one of the target's streams".into(),
+            );
         }
         let a = get(3);
-        let amount = a.text.trim().replace('_', "").parse::<f64>().ok().filter(|x| x.is_finite());
+        let amount = a
+            .text
+            .trim()
+            .replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite());
         if amount.is_none() {
-            bad(a, format!("amount `{}`: expected a finite number such as 481000000 or 4.81e8", a.text.trim()));
+            bad(
+                a,
+                format!(
+                    "amount `{}`: expected a finite number such as 481000000 or 4.81e8",
+                    a.text.trim()
+                ),
+            );
         }
         let src = get(4);
         if src.text.trim().is_empty() {
-            bad(src, "the source is empty; say where the amount was published".into());
+            bad(
+                src,
+                "the source is empty; say where the amount was published".into(),
+            );
         }
         if let (true, Some((first, last)), Some(amount)) = (ok, years, amount) {
             out.push(Actual {
@@ -252,7 +305,12 @@ pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
 }
 
 fn parse_years(s: &str) -> Option<(i32, i32)> {
-    let year = |x: &str| x.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
+    let year = |x: &str| {
+        x.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))
+    };
     match s.split_once('-') {
         None => year(s).map(|y| (y, y)),
         Some((a, b)) => {
@@ -355,7 +413,17 @@ mod tests {
         let a = parse("year,target,stream,amount,source\n2020,fund:issyk-kul-odf,inflw,1,S\n2020,fund:isyk-kul-odf,inflow,1,S\n")
             .expect("valid");
         let e = check(Path::new("a.csv"), &a, &rows).expect_err("unknown");
-        assert!(e.contains("a.csv:2: `fund:issyk-kul-odf` has no stream `inflw`; did you mean `inflow`?"), "{e}");
-        assert!(e.contains("a.csv:3: unknown target `fund:isyk-kul-odf`; did you mean `fund:issyk-kul-odf`?"), "{e}");
+        assert!(
+            e.contains(
+                "a.csv:2: `fund:issyk-kul-odf` has no stream `inflw`; did you mean `inflow`?"
+            ),
+            "{e}"
+        );
+        assert!(
+            e.contains(
+                "a.csv:3: unknown target `fund:isyk-kul-odf`; did you mean `fund:issyk-kul-odf`?"
+            ),
+            "{e}"
+        );
     }
 }

@@ -237,7 +237,11 @@ fn rounds(
             let why = match &req.origins {
                 None => {
                     let m = &scenario.baseline;
-                    format!("outside the horizon {}-{}", m.start_year, m.year(m.years - 1))
+                    format!(
+                        "outside the horizon {}-{}",
+                        m.start_year,
+                        m.year(m.years - 1)
+                    )
                 }
                 Some(o) => format!("not inside the horizon of any origin of {o}"),
             };
@@ -341,9 +345,9 @@ fn score_round(
     for &i in &round.actuals {
         let a = &list[i];
         let from = (a.first != a.last).then_some(a.first);
-        let found = fans
-            .iter()
-            .position(|f| f.target == a.target && f.stream == a.stream && f.cumulative_from == from);
+        let found = fans.iter().position(|f| {
+            f.target == a.target && f.stream == a.stream && f.cumulative_from == from
+        });
         let at = (a.last, a.amount);
         match found {
             Some(f) => fans[f].actuals.push(at),

@@ -14,9 +14,7 @@
 //! - `crps` (of the paths' empirical distribution) and `wis` (of the seven quantiles), both in
 //!   the scenario's currency; `median_ratio` = p50 / amount.
 
-use super::charts::{
-    BacktestChart, Band, Chart, ChartMeta, FanChart, MoneyUnit, PitChart, Prices,
-};
+use super::charts::{BacktestChart, Band, Chart, ChartMeta, FanChart, MoneyUnit, PitChart, Prices};
 use super::schema::{col, table};
 use super::{catalog::Catalog, FileEntry, Provenance, ReportError};
 use crate::lang::Lang;
@@ -61,7 +59,9 @@ pub fn frame(rows: &[Scored]) -> PolarsResult<DataFrame> {
         ),
         Column::new(
             "line".into(),
-            rows.iter().map(|r| r.actual.line as u32).collect::<Vec<u32>>(),
+            rows.iter()
+                .map(|r| r.actual.line as u32)
+                .collect::<Vec<u32>>(),
         ),
         Column::new(
             col::YEAR.into(),
@@ -126,12 +126,11 @@ pub fn write(
     let charts = charts(rows, fans);
     let charts_dir = dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(super::io(&charts_dir))?;
-    let names = super::figures::render_all(&charts, &meta, &charts_dir).map_err(|e| {
-        ReportError::Io {
+    let names =
+        super::figures::render_all(&charts, &meta, &charts_dir).map_err(|e| ReportError::Io {
             path: charts_dir.clone(),
             source: std::io::Error::other(e),
-        }
-    })?;
+        })?;
     files.extend(names.into_iter().map(|name| FileEntry { name, rows: 0 }));
     Ok(files)
 }
@@ -150,7 +149,8 @@ pub fn charts(rows: &[Scored], fans: &[Fan]) -> Vec<(String, Chart)> {
         };
         let name = format!(
             "backtest/{}-{}-{}{}",
-            f.origin.map_or("replay".to_string(), |o| format!("origin-{o}")),
+            f.origin
+                .map_or("replay".to_string(), |o| format!("origin-{o}")),
             super::slug(&f.target),
             super::slug(&f.stream),
             f.cumulative_from
@@ -233,7 +233,13 @@ pub fn summary(rows: &[Scored], origins: bool) -> String {
         ]);
     }
     let widths: Vec<usize> = (0..9)
-        .map(|c| table.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for row in &table {
         let cells: Vec<String> = row
@@ -251,7 +257,8 @@ pub fn summary(rows: &[Scored], origins: bool) -> String {
         s.push_str(cells.join("  ").trim_end());
         s.push('\n');
     }
-    let mean = |f: &dyn Fn(&Scores) -> f64| rows.iter().map(|r| f(&r.scores)).sum::<f64>() / n as f64;
+    let mean =
+        |f: &dyn Fn(&Scores) -> f64| rows.iter().map(|r| f(&r.scores)).sum::<f64>() / n as f64;
     s.push_str(&format!(
         "mean CRPS {} M, mean WIS {} M (lower is better)\n",
         m(mean(&|x| x.crps)),

@@ -1,6 +1,7 @@
 //! A scenario as it could have been written at a past origin year (`aimak backtest --origins`,
 //! docs/model.md section 13): `start_year` moved to the origin `o`, and every `history` driver
-//! cut after year `o - 1`, so that its continuation starts from the value of `o - 1`.
+//! cut after year `o - 1`, so that its continuation starts from the value of `o - 1` (or of its
+//! last year, if the record ends earlier: the continuation then steps on to the origin).
 //!
 //! The cut is made on the merged tree, before `[overrides]` and variants are applied and the
 //! model is built, so the result is validated exactly like a file written that way. What cannot
@@ -70,22 +71,22 @@ pub(crate) fn cut(tree: &mut Table, origin: i32) -> Vec<String> {
             ));
             continue;
         }
-        if !years.contains(&before) {
-            let first = years.iter().min().copied();
-            refused.push(match first {
-                Some(f) if f > before => format!(
-                    "driver \"{name}\": its record starts in {f}, so it has no value of {before} to continue from at origin {origin}; choose origins from {}",
-                    f + 1
-                ),
-                _ => format!(
-                    "driver \"{name}\": its record has no value of {before} to continue from at origin {origin}"
-                ),
-            });
+        // A record that ends before `origin - 1` is kept whole: its continuation steps on to
+        // the origin as it would in any scenario.
+        if !years.iter().any(|&y| y <= before) {
+            let first = years.iter().min().copied().unwrap_or(i64::from(origin));
+            refused.push(format!(
+                "driver \"{name}\": its record starts in {first}, so it has no value of {before} or before to continue from at origin {origin}; choose origins from {}",
+                first + 1
+            ));
             continue;
         }
-        values
-            .entries
-            .retain(|v| v.key.trim().parse::<i64>().is_ok_and(|y| y < i64::from(origin)));
+        values.entries.retain(|v| {
+            v.key
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|y| y < i64::from(origin))
+        });
     }
     refused
 }
@@ -107,7 +108,12 @@ mod tests {
         let values = table(
             years
                 .iter()
-                .map(|y| (Box::leak(y.to_string().into_boxed_str()) as &str, Value::Float(1.0)))
+                .map(|y| {
+                    (
+                        Box::leak(y.to_string().into_boxed_str()) as &str,
+                        Value::Float(1.0),
+                    )
+                })
                 .collect(),
         );
         let mut d = vec![
@@ -115,14 +121,20 @@ mod tests {
             ("values", Value::Table(values)),
         ];
         if then {
-            d.push(("then", Value::Table(table(vec![("model", Value::Str("gbm".into()))]))));
+            d.push((
+                "then",
+                Value::Table(table(vec![("model", Value::Str("gbm".into()))])),
+            ));
         }
         Value::Table(table(d))
     }
 
     fn tree(gold: Value) -> Table {
         table(vec![
-            ("scenario", Value::Table(table(vec![("start_year", Value::Int(2012))]))),
+            (
+                "scenario",
+                Value::Table(table(vec![("start_year", Value::Int(2012))])),
+            ),
             ("driver", Value::Table(table(vec![("gold", gold)]))),
         ])
     }
@@ -139,8 +151,14 @@ mod tests {
         let mut t = tree(history(&[2018, 2019, 2020, 2021], true));
         assert!(cut(&mut t, 2020).is_empty());
         assert_eq!(years_of(&t), ["2018", "2019"]);
-        let s = t.get("scenario").and_then(Node::as_table).expect("scenario");
-        assert_eq!(s.get("start_year").map(|n| &n.value), Some(&Value::Int(2020)));
+        let s = t
+            .get("scenario")
+            .and_then(Node::as_table)
+            .expect("scenario");
+        assert_eq!(
+            s.get("start_year").map(|n| &n.value),
+            Some(&Value::Int(2020))
+        );
     }
 
     #[test]
@@ -152,5 +170,12 @@ mod tests {
         let mut t = tree(history(&[2019, 2020], true));
         let r = cut(&mut t, 2019);
         assert!(r[0].contains("choose origins from 2020"), "{}", r[0]);
+    }
+
+    #[test]
+    fn a_record_that_ends_before_the_origin_is_kept_whole() {
+        let mut t = tree(history(&[2016, 2017], true));
+        assert!(cut(&mut t, 2020).is_empty());
+        assert_eq!(years_of(&t), ["2016", "2017"]);
     }
 }

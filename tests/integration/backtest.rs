@@ -10,8 +10,7 @@ const SCENARIO: &str = "scenarios/backtest/published-receipts.toml";
 const ACTUALS: &str = "scenarios/backtest/actuals.csv";
 
 fn read(dir: &Path) -> (DataFrame, Vec<(String, Option<String>)>) {
-    let mut reader =
-        ParquetReader::new(std::fs::File::open(dir.join("backtest.parquet")).unwrap());
+    let mut reader = ParquetReader::new(std::fs::File::open(dir.join("backtest.parquet")).unwrap());
     let kv = reader
         .get_metadata()
         .unwrap()
@@ -69,22 +68,55 @@ fn the_shipped_backtest_scores_every_published_receipt() {
     ]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
-        text.lines()
-            .next()
-            .is_some_and(|l| l.starts_with("80% intervals held for ") && l.contains(" of 6 actuals")),
+        text.lines().next().is_some_and(
+            |l| l.starts_with("80% intervals held for ") && l.contains(" of 6 actuals")
+        ),
         "{text}"
     );
     let (df, kv) = read(&out);
     let want = [
-        "origin", "line", "year", "year_end", "target", "stream", "amount", "source", "paths",
-        "mean", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p_below", "p_at_or_below",
-        "pit", "in50", "in80", "in90", "crps", "wis", "median_ratio",
+        "origin",
+        "line",
+        "year",
+        "year_end",
+        "target",
+        "stream",
+        "amount",
+        "source",
+        "paths",
+        "mean",
+        "p05",
+        "p10",
+        "p25",
+        "p50",
+        "p75",
+        "p90",
+        "p95",
+        "p_below",
+        "p_at_or_below",
+        "pit",
+        "in50",
+        "in80",
+        "in90",
+        "crps",
+        "wis",
+        "median_ratio",
     ];
-    let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(names, want);
     assert_eq!(df.height(), 6);
     assert_eq!(df.column("origin").unwrap().null_count(), 6);
-    for key in ["aimak_version", "scenario_sha256", "seed", "paths", "quantile_method"] {
+    for key in [
+        "aimak_version",
+        "scenario_sha256",
+        "seed",
+        "paths",
+        "quantile_method",
+    ] {
         assert!(kv.iter().any(|(k, _)| k == key), "no {key} in the metadata");
     }
     let q: Vec<Vec<f64>> = ["p05", "p10", "p25", "p50", "p75", "p90", "p95"]
@@ -116,16 +148,43 @@ fn the_shipped_backtest_scores_every_published_receipt() {
     // The same seed gives the same scores, at any number of threads.
     let again = tmp.path().join("again");
     aimak_ok(&[
-        "backtest", SCENARIO, "--actuals", ACTUALS, "--paths", "600", "--threads", "1", "--out",
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--paths",
+        "600",
+        "--threads",
+        "1",
+        "--out",
         again.to_str().unwrap(),
     ]);
     let (df2, _) = read(&again);
     assert_eq!(f64s(&df2, "pit"), pit);
     assert_eq!(f64s(&df2, "crps"), crps);
     // An aimak folder is replaced only with --force.
-    let o = aimak(&["backtest", SCENARIO, "--actuals", ACTUALS, "--paths", "64", "--out", out.to_str().unwrap()]);
+    let o = aimak(&[
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--paths",
+        "64",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    aimak_ok(&["backtest", SCENARIO, "--actuals", ACTUALS, "--paths", "64", "--out", out.to_str().unwrap(), "--force"]);
+    aimak_ok(&[
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--paths",
+        "64",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
 }
 
 #[test]
@@ -133,28 +192,70 @@ fn forecasts_from_past_origins_score_the_years_from_each_origin() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("bt");
     aimak_ok(&[
-        "backtest", SCENARIO, "--actuals", ACTUALS, "--origins", "2020..2022", "--paths", "300",
-        "--out", out.to_str().unwrap(),
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--origins",
+        "2020..2022",
+        "--paths",
+        "300",
+        "--out",
+        out.to_str().unwrap(),
     ]);
     let (df, _) = read(&out);
-    let origins: Vec<i32> = df.column("origin").unwrap().i32().unwrap().into_no_null_iter().collect();
+    let origins: Vec<i32> = df
+        .column("origin")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
     // 2020 scores all six (every amount is from 2020 on), 2021 and 2022 the Naryn fund's 2022.
     assert_eq!(origins, [2020, 2020, 2020, 2020, 2020, 2020, 2021, 2022]);
-    let years: Vec<i32> = df.column("year").unwrap().i32().unwrap().into_no_null_iter().collect();
+    let years: Vec<i32> = df
+        .column("year")
+        .unwrap()
+        .i32()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
     for (o, y) in origins.iter().zip(&years) {
         assert!(y >= o);
     }
-    assert!(out.join("charts/backtest/origin-2021-fund-naryn-odf-inflow.png").is_file());
+    assert!(out
+        .join("charts/backtest/origin-2021-fund-naryn-odf-inflow.png")
+        .is_file());
     // Gold and the exchange rate are recorded from 2012: an origin needs the year before it.
     let o = aimak(&[
-        "backtest", SCENARIO, "--actuals", ACTUALS, "--origins", "2012..2012", "--paths", "64",
-        "--out", tmp.path().join("x").to_str().unwrap(),
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--origins",
+        "2012..2012",
+        "--paths",
+        "64",
+        "--out",
+        tmp.path().join("x").to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("driver \"gold\": its record starts in 2012"), "{err}");
+    assert!(
+        err.contains(
+            "driver \"gold\": its record starts in 2012, so it has no value of 2011 or before"
+        ),
+        "{err}"
+    );
     assert!(!tmp.path().join("x").exists());
-    let o = aimak(&["backtest", SCENARIO, "--actuals", ACTUALS, "--origins", "2022..2020"]);
+    let o = aimak(&[
+        "backtest",
+        SCENARIO,
+        "--actuals",
+        ACTUALS,
+        "--origins",
+        "2022..2020",
+    ]);
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -212,11 +313,26 @@ fn an_actual_equal_to_a_constant_stream_scores_perfectly() {
          2018,fund:f,inflow,5000,before the horizon\n",
     );
     let out = tmp.path().join("bt");
-    let o = aimak_ok(&["backtest", &s, "--actuals", &a, "--paths", "50", "--out", out.to_str().unwrap()]);
+    let o = aimak_ok(&[
+        "backtest",
+        &s,
+        "--actuals",
+        &a,
+        "--paths",
+        "50",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.starts_with("80% intervals held for 2 of 3 actuals"), "{text}");
+    assert!(
+        text.starts_with("80% intervals held for 2 of 3 actuals"),
+        "{text}"
+    );
     // The actual outside the horizon is reported, not dropped silently.
-    assert!(text.contains("line 5: 2018 fund:f inflow (5000) is outside the horizon 2020-2022"), "{text}");
+    assert!(
+        text.contains("line 5: 2018 fund:f inflow (5000) is outside the horizon 2020-2022"),
+        "{text}"
+    );
     let (df, _) = read(&out);
     assert_eq!(df.height(), 3);
     let (pit, crps, wis) = (f64s(&df, "pit"), f64s(&df, "crps"), f64s(&df, "wis"));
@@ -235,7 +351,18 @@ fn an_actual_equal_to_a_constant_stream_scores_perfectly() {
     assert!(!bools(&df, "in90")[2]);
     // With origins the history is cut and continued by a random walk: no longer constant.
     let out2 = tmp.path().join("bt2");
-    aimak_ok(&["backtest", &s, "--actuals", &a, "--paths", "200", "--origins", "2021..2021", "--out", out2.to_str().unwrap()]);
+    aimak_ok(&[
+        "backtest",
+        &s,
+        "--actuals",
+        &a,
+        "--paths",
+        "200",
+        "--origins",
+        "2021..2021",
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
     let (df, _) = read(&out2);
     assert_eq!(df.height(), 2);
     assert!(f64s(&df, "crps")[0] > 0.0);
@@ -253,7 +380,11 @@ fn a_bad_actuals_file_is_refused_with_every_problem_located() {
     let o = aimak(&["backtest", &s, "--actuals", &a]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    for at in ["actuals.csv:2:1: year `20x1`", "actuals.csv:3:20: amount `five`", "actuals.csv:3:25: the source is empty"] {
+    for at in [
+        "actuals.csv:2:1: year `20x1`",
+        "actuals.csv:3:20: amount `five`",
+        "actuals.csv:3:25: the source is empty",
+    ] {
         assert!(err.contains(at), "{at} not in {err}");
     }
     let (s, a) = fixed_files(
@@ -265,7 +396,13 @@ fn a_bad_actuals_file_is_refused_with_every_problem_located() {
     let o = aimak(&["backtest", &s, "--actuals", &a]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("actuals.csv:2: unknown target `fund:g`; did you mean `fund:f`?"), "{err}");
-    assert!(err.contains("actuals.csv:3: `village` has no stream `lev`; did you mean `levy`?"), "{err}");
+    assert!(
+        err.contains("actuals.csv:2: unknown target `fund:g`; did you mean `fund:f`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("actuals.csv:3: `village` has no stream `lev`; did you mean `levy`?"),
+        "{err}"
+    );
     assert!(!root().join("output/fixed-backtest-backtest").exists());
 }

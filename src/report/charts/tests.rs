@@ -203,7 +203,10 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
 
 #[test]
 fn pit_values_fall_in_equal_bins_with_one_in_the_last() {
-    assert_eq!(pit_counts(&[0.0, 0.19, 0.2, 0.5, 0.99, 1.0], 5), [2, 1, 1, 0, 2]);
+    assert_eq!(
+        pit_counts(&[0.0, 0.19, 0.2, 0.5, 0.99, 1.0], 5),
+        [2, 1, 1, 0, 2]
+    );
     assert_eq!(pit_counts(&[], 3), [0, 0, 0]);
 }
 

@@ -29,14 +29,21 @@ pub(super) fn pit<DB: DrawingBackend>(c: &Canvas<DB>, ch: &PitChart) -> Res {
     ];
     let plot_top = legend(c, &items, top, CAPTION_GAP)?;
     // Whole counts on the axis: a step of 1, 2, 5, 10, ... giving at most 6 intervals.
-    let hi = counts.iter().map(|&n| n as f64).fold(expected, f64::max).ceil().max(1.0);
+    let hi = counts
+        .iter()
+        .map(|&n| n as f64)
+        .fold(expected, f64::max)
+        .ceil()
+        .max(1.0);
     let step = [1.0, 2.0, 5.0]
         .iter()
         .flat_map(|m| (0..9).map(move |e| m * 10f64.powi(e)))
         .find(|s| hi / s <= 6.0)
         .unwrap_or(hi);
     let top_tick = (hi / step).ceil() * step;
-    let values: Vec<f64> = (0..=(top_tick / step) as usize).map(|k| k as f64 * step).collect();
+    let values: Vec<f64> = (0..=(top_tick / step) as usize)
+        .map(|k| k as f64 * step)
+        .collect();
     let ticks = Ticks {
         labels: values.iter().map(|v| fmt_number(lang, *v, 0)).collect(),
         values,
