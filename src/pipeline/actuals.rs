@@ -27,6 +27,9 @@ pub struct Actual {
     pub stream: String,
     pub amount: f64,
     pub source: String,
+    /// Columns where the target and the stream fields start, for messages.
+    pub target_col: usize,
+    pub stream_col: usize,
 }
 
 impl Actual {
@@ -294,6 +297,8 @@ pub fn parse(text: &str) -> Result<Vec<Actual>, Vec<(usize, usize, String)>> {
                 stream: s.text.trim().to_string(),
                 amount,
                 source: src.text.trim().to_string(),
+                target_col: t.col,
+                stream_col: s.col,
             });
         }
     }
@@ -332,9 +337,10 @@ pub fn check(path: &Path, actuals: &[Actual], rows: &[(String, String)]) -> Resu
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             problems.push(format!(
-                "{}:{}: unknown target `{}`; {hint}the scenario has: {}",
+                "{}:{}:{}: unknown target `{}`; {hint}the scenario has: {}",
                 path.display(),
                 a.line,
+                a.target_col,
                 a.target,
                 targets.join(", ")
             ));
@@ -350,9 +356,10 @@ pub fn check(path: &Path, actuals: &[Actual], rows: &[(String, String)]) -> Resu
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             problems.push(format!(
-                "{}:{}: `{}` has no stream `{}`; {hint}its streams are: {}",
+                "{}:{}:{}: `{}` has no stream `{}`; {hint}its streams are: {}",
                 path.display(),
                 a.line,
+                a.stream_col,
                 a.target,
                 a.stream,
                 streams.join(", ")
@@ -415,13 +422,13 @@ mod tests {
         let e = check(Path::new("a.csv"), &a, &rows).expect_err("unknown");
         assert!(
             e.contains(
-                "a.csv:2: `fund:issyk-kul-odf` has no stream `inflw`; did you mean `inflow`?"
+                "a.csv:2:25: `fund:issyk-kul-odf` has no stream `inflw`; did you mean `inflow`?"
             ),
             "{e}"
         );
         assert!(
             e.contains(
-                "a.csv:3: unknown target `fund:isyk-kul-odf`; did you mean `fund:issyk-kul-odf`?"
+                "a.csv:3:6: unknown target `fund:isyk-kul-odf`; did you mean `fund:issyk-kul-odf`?"
             ),
             "{e}"
         );

@@ -397,11 +397,11 @@ fn a_bad_actuals_file_is_refused_with_every_problem_located() {
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("actuals.csv:2: unknown target `fund:g`; did you mean `fund:f`?"),
+        err.contains("actuals.csv:2:6: unknown target `fund:g`; did you mean `fund:f`?"),
         "{err}"
     );
     assert!(
-        err.contains("actuals.csv:3: `village` has no stream `lev`; did you mean `levy`?"),
+        err.contains("actuals.csv:3:14: `village` has no stream `lev`; did you mean `levy`?"),
         "{err}"
     );
     assert!(!root().join("output/fixed-backtest-backtest").exists());
