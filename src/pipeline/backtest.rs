@@ -42,6 +42,9 @@ pub struct BacktestOutcome {
     pub scored: Vec<Scored>,
 }
 
+/// The most per-path values one round keeps (2 GB of f64).
+const MAX_KEPT: u64 = 1 << 28;
+
 /// The most origins one backtest runs.
 const MAX_ORIGINS: i32 = 200;
 
@@ -292,6 +295,18 @@ fn score_round(
         })
         .collect::<Result<_, _>>()?;
     let (t_n, n) = (m.years, settings.paths as usize);
+    if round.actuals.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let values = (t_n * needed.len()) as u64 * settings.paths;
+    if values > MAX_KEPT {
+        return Err(Failure::input(format!(
+            "--paths {}: a backtest keeps every path's value of the {} streams it scores in each of {t_n} years, {values} values ({} GB); at most {MAX_KEPT} are kept: ask for fewer paths",
+            settings.paths,
+            needed.len(),
+            values * 8 / 1_000_000_000
+        )));
+    }
     let store: Mutex<Vec<Vec<f64>>> = Mutex::new(vec![vec![0.0; t_n * n]; needed.len()]);
     let keep = |kb: KeptBlock| {
         let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
