@@ -406,3 +406,59 @@ fn a_bad_actuals_file_is_refused_with_every_problem_located() {
     );
     assert!(!root().join("output/fixed-backtest-backtest").exists());
 }
+
+/// The level rows a backtest keeps are the values `levels.parquet` summarises: for every
+/// level, stream and year of the shipped backtest scenario, the median of the kept values is
+/// the run's exact median.
+#[test]
+fn kept_level_rows_are_the_values_the_level_tables_summarise() {
+    use aimak::results::KeptBlock;
+    use aimak::sim;
+    use std::sync::Mutex;
+    let s = aimak::scenario::load_file(&root().join(SCENARIO)).unwrap();
+    let m = &s.baseline;
+    let paths = 300usize;
+    let settings = sim::Settings {
+        paths: paths as u64,
+        seed: 7,
+        threads: 2,
+        quantiles: None,
+    };
+    let names = sim::kept_rows_with_levels("baseline", m);
+    let first_level = sim::kept_rows("baseline", m).rows.len();
+    let store = Mutex::new(vec![vec![0.0; m.years * paths]; names.rows.len()]);
+    let keep = |kb: KeptBlock| {
+        let mut st = store.lock().unwrap();
+        assert_eq!(kb.values.len(), names.rows.len());
+        for (r, row) in kb.values.iter().enumerate() {
+            for t in 0..m.years {
+                for b in 0..kb.lanes {
+                    st[r][t * paths + kb.first as usize + b] = row[t * kb.width + b];
+                }
+            }
+        }
+    };
+    let results = sim::run_keeping_levels(&s, &["baseline"], &settings, &|_, _| {}, &keep).unwrap();
+    let st = store.into_inner().unwrap();
+    let levels = &results.variants[0].levels;
+    let mut checked = 0;
+    for (r, (level, stream)) in names.rows.iter().enumerate().skip(first_level) {
+        let l = levels
+            .iter()
+            .find(|l| &l.level == level)
+            .unwrap_or_else(|| panic!("no level {level}"));
+        let sr = l
+            .streams
+            .iter()
+            .find(|x| &x.name == stream)
+            .unwrap_or_else(|| panic!("no stream {stream} at {level}"));
+        for t in 0..m.years {
+            let mut v = st[r][t * paths..(t + 1) * paths].to_vec();
+            let q = aimak::stats::quantile::exact(&mut v);
+            assert_eq!(q[3], sr.years[t].q[3], "{level} {stream} year {t}");
+            checked += 1;
+        }
+    }
+    // The republic, three oblasts and the eleven funds of the scenario, each year.
+    assert!(checked >= 5 * (4 + 3 + 11 * 3), "{checked}");
+}
