@@ -328,8 +328,23 @@ fn parse_years(s: &str) -> Option<(i32, i32)> {
 /// Checks every actual's target and stream against `rows`, the (target, stream) pairs the
 /// scenario reports; every unknown name at once, with the name probably meant.
 pub fn check(path: &Path, actuals: &[Actual], rows: &[(String, String)]) -> Result<(), String> {
-    let mut targets: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
-    targets.dedup();
+    let mut targets: Vec<&str> = Vec::new();
+    for (t, _) in rows {
+        if !targets.contains(&t.as_str()) {
+            targets.push(t);
+        }
+    }
+    // A national scenario has hundreds of places: name the first few.
+    const SHOWN: usize = 12;
+    let known = if targets.len() > SHOWN {
+        format!(
+            "{}, ... ({} in all; `aimak check` lists them)",
+            targets[..SHOWN].join(", "),
+            targets.len()
+        )
+    } else {
+        targets.join(", ")
+    };
     let mut problems = Vec::new();
     for a in actuals {
         if !targets.contains(&a.target.as_str()) {
@@ -342,7 +357,7 @@ pub fn check(path: &Path, actuals: &[Actual], rows: &[(String, String)]) -> Resu
                 a.line,
                 a.target_col,
                 a.target,
-                targets.join(", ")
+                known
             ));
             continue;
         }
