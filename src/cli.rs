@@ -2,6 +2,7 @@
 //! [`aimak::pipeline`] as requests. Parsing only; `main.rs` runs the commands.
 
 use aimak::lang::Lang;
+use aimak::pipeline::backtest::BacktestRequest;
 use aimak::pipeline::run::RunRequest;
 use aimak::pipeline::{Basis, Format};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -97,6 +98,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
     },
+    /// Hold a scenario against published amounts: replay it as written, or (with --origins)
+    /// forecast from each past origin year with what was known then; score every published
+    /// amount (PIT, 50/80/90% intervals, CRPS, weighted interval score) into
+    /// backtest.parquet, with a fan chart per target and a PIT histogram.
+    Backtest(BacktestArgs),
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
     /// Print a shell completion script: `aimak completions bash > /etc/bash_completion.d/aimak`,
@@ -182,6 +188,52 @@ pub struct RunArgs {
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Scenario file; without it the built-in example scenario (which has no history to
+    /// cut, so no --origins).
+    pub scenario: Option<PathBuf>,
+    /// CSV of published amounts with the columns year, target, stream, amount, source
+    /// (target: a municipality id, republic, oblast:NAME or fund:ID; year: 2020 or a span
+    /// 2020-2022, scored against the sum over those years).
+    #[arg(long, value_name = "FILE.csv")]
+    pub actuals: PathBuf,
+    /// Forecast from each origin year Y1..Y2: the scenario starts at the origin and every
+    /// history driver is cut after the year before it; each scores the amounts of its years.
+    #[arg(long, value_name = "Y1..Y2")]
+    pub origins: Option<String>,
+    /// Number of simulated paths (default: the scenario's [run] paths, else 10000).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Random seed (default: the scenario's [run] seed, else 0).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario name as a slug>-backtest/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Replace an existing --out folder that aimak wrote.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl From<BacktestArgs> for BacktestRequest {
+    fn from(a: BacktestArgs) -> BacktestRequest {
+        BacktestRequest {
+            scenario: a.scenario,
+            actuals: a.actuals,
+            origins: a.origins,
+            paths: a.paths,
+            seed: a.seed,
+            out: a.out,
+            threads: a.threads,
+            force: a.force,
+        }
+    }
 }
 
 /// Prices on the command line (`--prices nominal|start-year`).

@@ -79,6 +79,9 @@ fn main() -> ExitCode {
             serde_json::to_string_pretty(&aimak::scenario::schema::schema()).expect("json")
         )),
         Command::Run(args) => run(args),
+        Command::Backtest(args) => pipeline::backtest::backtest(args.into())
+            .map_err(Stop::from)
+            .and_then(|outcome| emit(&outcome.summary)),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut script = Vec::new();

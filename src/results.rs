@@ -261,7 +261,8 @@ pub struct KeptBlock {
 #[derive(Debug, Clone)]
 pub struct KeptRows {
     pub variant: String,
-    /// (municipality id, stream name) per row, in row order.
+    /// (municipality id, stream name) per row, in row order; with levels
+    /// (`sim::kept_rows_with_levels`), then (level, stream name).
     pub rows: Vec<(String, String)>,
     /// The calendar year of each simulated year.
     pub years: Vec<i32>,

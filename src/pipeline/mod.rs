@@ -5,6 +5,8 @@
 //! settings ([`run::RunJob::new`], which says how to fix what is wrong), and are then
 //! executed. Nothing here prints: outcomes come back as text for `main` to show.
 
+pub mod actuals;
+pub mod backtest;
 pub mod chart;
 pub mod check;
 pub mod export;

@@ -290,6 +290,44 @@ pub struct AttributionChart {
     pub series: Vec<(String, Vec<f64>)>,
 }
 
+/// A fan with the published amounts marked on it (`aimak backtest`): the model's bands by
+/// year and, as dots, what was published for some of those years.
+#[derive(Debug, Clone)]
+pub struct BacktestChart {
+    pub fan: FanChart,
+    /// The legend's word for the dots ("published").
+    pub actual_label: String,
+    /// (year, amount) of each published value, in the fan's unit.
+    pub actuals: Vec<(i32, f64)>,
+}
+
+/// A histogram of PIT values (`aimak backtest`): where each published amount fell in the
+/// model's distribution, 0 to 1, with the height a calibrated model would give.
+#[derive(Debug, Clone)]
+pub struct PitChart {
+    pub title: String,
+    /// Under the x axis.
+    pub caption: String,
+    /// The legend's words for the bars and for the calibrated height.
+    pub bars_label: String,
+    pub uniform_label: String,
+    /// Over the y axis.
+    pub count_label: String,
+    pub pits: Vec<f64>,
+    pub bins: usize,
+}
+
+/// The number of PIT values in each of `bins` equal bins of [0, 1] (1 falls in the last).
+pub fn pit_counts(pits: &[f64], bins: usize) -> Vec<usize> {
+    let bins = bins.max(1);
+    let mut counts = vec![0; bins];
+    for p in pits {
+        let k = ((p * bins as f64).floor().max(0.0) as usize).min(bins - 1);
+        counts[k] += 1;
+    }
+    counts
+}
+
 #[derive(Debug, Clone)]
 pub enum Chart {
     Fan(FanChart),
@@ -308,6 +346,8 @@ pub enum Chart {
     Attribution(AttributionChart),
     Ranking(RankingChart),
     Concentration(ConcentrationChart),
+    Backtest(BacktestChart),
+    Pit(PitChart),
 }
 
 impl Chart {
@@ -798,6 +838,19 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
                     &c.title,
                     format!("\"{name}\" has a value that is not finite"),
                 ));
+            }
+            Ok(())
+        }
+        Chart::Backtest(c) => {
+            check_bands(&c.fan.title, &c.fan.bands)?;
+            check_pairs(&c.fan.title, "published amount", &c.actuals, false)
+        }
+        Chart::Pit(c) => {
+            if c.pits.is_empty() || c.bins == 0 {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            if c.pits.iter().any(|p| !(0.0..=1.0).contains(p)) {
+                return Err(invalid(&c.title, "PIT values must be within 0..1"));
             }
             Ok(())
         }

@@ -3,6 +3,7 @@
 //! A run's folder is written under a temporary name beside its destination and renamed into
 //! place only when every file is complete, so a folder named like a result is always whole.
 
+pub mod backtest;
 pub mod catalog;
 pub mod charts;
 pub mod export;
@@ -184,7 +185,7 @@ impl ReportError {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
     move |source| ReportError::Io {
         path: path.to_path_buf(),
         source,

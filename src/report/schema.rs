@@ -22,6 +22,8 @@ pub mod table {
     pub const RULES: &str = "rules.parquet";
     /// Law changes (docs/model.md section 11), only when the scenario declares regimes.
     pub const REGIMES: &str = "regimes.parquet";
+    /// `aimak backtest`: one row per (origin, published amount).
+    pub const BACKTEST: &str = "backtest.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.

@@ -10,6 +10,7 @@ pub(crate) mod builtin;
 pub mod fragment;
 pub(crate) mod keys;
 pub mod load;
+pub mod origin;
 pub(crate) mod paths;
 pub(crate) mod read;
 pub(crate) mod regimes;
@@ -41,6 +42,11 @@ pub fn load_builtin() -> Result<Scenario, ScenarioErrors> {
 pub fn load_with(path: &Path, files: &Files) -> Result<Scenario, ScenarioErrors> {
     let merged =
         load::merge(path, files).map_err(|(_, diagnostics)| ScenarioErrors { diagnostics })?;
+    from_merged(merged, path)
+}
+
+/// Validates a merged tree (changed or not, see [`origin`]) into a scenario; `path` names it.
+fn from_merged(merged: load::Merged, path: &Path) -> Result<Scenario, ScenarioErrors> {
     let fallback = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

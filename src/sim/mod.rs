@@ -22,6 +22,7 @@ mod drivers;
 mod finish;
 mod fiscal;
 mod funds;
+mod kept;
 pub mod plan;
 pub(crate) mod precision;
 pub mod projects;
@@ -210,6 +211,29 @@ pub fn run(
     progress: &(dyn Fn(usize, usize) + Sync),
     keep: Option<Keep>,
 ) -> Result<Results, SimError> {
+    run_inner(scenario, variants, settings, progress, keep, false)
+}
+
+/// As [`run`], with every kept block holding, after the municipal rows, the rows of the
+/// levels above municipalities (named by [`kept_rows_with_levels`]).
+pub fn run_keeping_levels(
+    scenario: &Scenario,
+    variants: &[&str],
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    keep: Keep,
+) -> Result<Results, SimError> {
+    run_inner(scenario, variants, settings, progress, Some(keep), true)
+}
+
+fn run_inner(
+    scenario: &Scenario,
+    variants: &[&str],
+    settings: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    keep: Option<Keep>,
+    levels: bool,
+) -> Result<Results, SimError> {
     let prepared = prepare(scenario, variants);
     let paired = paired(&prepared);
     let mode = quantile_mode(cells_of(&prepared), settings);
@@ -225,6 +249,7 @@ pub fn run(
         settings,
         paired,
         keep,
+        levels,
         progress,
         done: &done,
         n_blocks,
@@ -373,6 +398,8 @@ struct Pass<'a> {
     settings: &'a Settings,
     paired: bool,
     keep: Option<Keep<'a>>,
+    /// Whether kept blocks also hold the levels' rows.
+    levels: bool,
     progress: &'a (dyn Fn(usize, usize) + Sync),
     done: &'a AtomicUsize,
     n_blocks: usize,
@@ -436,13 +463,17 @@ impl Pass<'_> {
                 {
                     simulate_block(p, &Seeds::new(self.settings.seed), &blk, w, acc)?;
                     if let (Some(keep), Some(values)) = (self.keep, &w.kept) {
+                        let mut values = values.clone();
+                        if self.levels {
+                            values.extend(kept::level_values(p.model, &p.plan, &blk, w));
+                        }
                         keep(KeptBlock {
                             block: k,
                             variant: v,
                             first,
                             lanes: blk.lanes,
                             width: LANES,
-                            values: values.clone(),
+                            values,
                         });
                     }
                 }
@@ -500,6 +531,14 @@ pub fn kept_rows(name: &str, m: &Model) -> KeptRows {
         rows,
         years: (0..m.years).map(|t| m.year(t)).collect(),
     }
+}
+
+/// As [`kept_rows`], followed by the rows of the levels above municipalities (republic,
+/// oblasts, funds) that [`run_keeping_levels`] appends, named (level, stream).
+pub fn kept_rows_with_levels(name: &str, m: &Model) -> KeptRows {
+    let mut rows = kept_rows(name, m);
+    rows.rows.extend(kept::level_rows(m, &Plan::new(m)));
+    rows
 }
 
 /// The stages of a block, in order (docs/model.md sections 2-5).

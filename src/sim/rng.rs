@@ -47,6 +47,10 @@ pub enum Purpose {
     /// Law changes (entity `regime-change`): per year `t >= 1`, a uniform for "the law
     /// changes" and one for which law it changes to.
     Law = 12,
+    /// Backtest: one uniform per (published amount, origin), the randomisation of its PIT
+    /// (entity `actual:<line of the actuals file>`, the origin year as the stream; 0 for
+    /// the scenario as written).
+    Pit = 13,
 }
 
 /// A 64-bit FNV-1a hash of an entity's kind and id; stable across runs and platforms.

@@ -6,6 +6,7 @@
 pub(crate) mod calibrated;
 pub(crate) mod moments;
 pub mod quantile;
+pub mod scores;
 mod simd;
 pub(crate) mod wide;
 

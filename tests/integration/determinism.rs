@@ -87,6 +87,7 @@ fn variants_share_their_random_numbers() {
 #[test]
 fn every_shipped_scenario_runs_and_conserves_money() {
     let mut files = toml_files(&root().join("scenarios"));
+    files.extend(toml_files(&root().join("scenarios/backtest")));
     files.push(root().join("tests/fixtures/format-tour.toml"));
     for f in files {
         let s = aimak::scenario::load_file(&f).unwrap();

@@ -1,5 +1,6 @@
 //! Integration tests of aimak, one binary with a module per topic.
 
+mod backtest;
 mod charts;
 mod cli;
 mod conservation;

@@ -5,6 +5,7 @@ use super::{aimak, root, toml_files};
 #[test]
 fn every_shipped_scenario_passes_check() {
     let mut files = toml_files(&root().join("scenarios"));
+    files.extend(toml_files(&root().join("scenarios/backtest")));
     files.push(root().join("tests/fixtures/format-tour.toml"));
     for f in files {
         let rel = f

@@ -124,6 +124,8 @@ pub(super) enum Swatch {
     /// A dot on a whisker: median with its P10–P90 range.
     Dot(Rgb),
     Whisker(Rgb),
+    /// A dot alone: one observed value.
+    Point(Rgb),
 }
 
 #[derive(Debug, Clone)]
@@ -407,6 +409,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                 self.line(&[(x + 2.0, cy), (x + w - 2.0, cy)], c.mix(PAPER, 0.55), 7.0)?;
                 self.circle(x + w / 2.0, cy, 10.0, c)
             }
+            Swatch::Point(c) => self.circle(x + w / 2.0, cy, 11.0, c),
             Swatch::Whisker(c) => {
                 self.line(&[(x + 3.0, cy), (x + w - 3.0, cy)], c, 7.0)?;
                 self.line(&[(x + 3.0, cy - 11.0), (x + 3.0, cy + 11.0)], c, 4.0)?;

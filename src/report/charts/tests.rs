@@ -193,7 +193,34 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         Chart::ProjectStates(states),
         Chart::ProjectOutput(output),
         Chart::Laws(laws),
+        Chart::Backtest(BacktestChart {
+            fan: FanChart {
+                title: "fund:issyk-kul-odf · inflow".into(),
+                unit: MoneyUnit::Som(Prices::Nominal),
+                bands: bands[..5].to_vec(),
+            },
+            actual_label: "published".into(),
+            actuals: vec![(ys[1], revenue(1) * 0.6)],
+        }),
+        Chart::Pit(PitChart {
+            title: "PIT".into(),
+            caption: "PIT: share of simulated futures below the published amount".into(),
+            bars_label: "published amounts".into(),
+            uniform_label: "calibrated".into(),
+            count_label: "number".into(),
+            pits: vec![0.07, 0.17, 0.55, 0.3, 0.3, 0.3, 1.0],
+            bins: 5,
+        }),
     ]
+}
+
+#[test]
+fn pit_values_fall_in_equal_bins_with_one_in_the_last() {
+    assert_eq!(
+        pit_counts(&[0.0, 0.19, 0.2, 0.5, 0.99, 1.0], 5),
+        [2, 1, 1, 0, 2]
+    );
+    assert_eq!(pit_counts(&[], 3), [0, 0, 0]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -794,6 +821,8 @@ fn title(chart: &Chart) -> &str {
         Chart::Attribution(c) => &c.title,
         Chart::Ranking(c) => &c.title,
         Chart::Concentration(c) => &c.title,
+        Chart::Backtest(c) => &c.fan.title,
+        Chart::Pit(c) => &c.title,
     }
 }
 

@@ -12,9 +12,11 @@ use super::{
 use crate::lang::Lang;
 use crate::report::charts::canvas::{
     item, Canvas, Frame, LegendItem, Lin, Res, Rgb, Swatch, AXIS, INK, MARGIN_L, MARGIN_R, PAGE_W,
+    PAPER,
 };
 use crate::report::charts::{
-    band_polygons, Band, BudgetChart, BudgetLineChart, FanChart, MoneyUnit, VariantDiffChart,
+    band_polygons, BacktestChart, Band, BudgetChart, BudgetLineChart, FanChart, MoneyUnit,
+    VariantDiffChart,
 };
 use crate::report::labels::{band_legend, t, Key};
 use plotters::prelude::DrawingBackend;
@@ -137,6 +139,37 @@ pub(super) fn fan<DB: DrawingBackend>(c: &Canvas<DB>, ch: &FanChart) -> Res {
     let (f, x, y) = year_plot(c, plot_top, &ticks, &unit, &years)?;
     draw_fan(c, &x, &y, &bands)?;
     zero_line(c, f, &y, &ticks)?;
+    year_labels(c, f, &x, &years)
+}
+
+// ---------------------------------------------------------------------------------------
+// Fan with published amounts (aimak backtest).
+
+/// Red, as the spending need: a value from outside the model.
+const ACTUAL: Rgb = NEED;
+const ACTUAL_R: f64 = 11.0;
+
+pub(super) fn backtest<DB: DrawingBackend>(c: &Canvas<DB>, ch: &BacktestChart) -> Res {
+    let lang = c.lang;
+    let (k, unit) = money_or_unit(lang, &ch.fan.unit);
+    let bands = scaled_bands(&ch.fan.bands, k);
+    let actuals: Vec<(i32, f64)> = ch.actuals.iter().map(|&(yr, v)| (yr, v * k)).collect();
+    let top = header(c, &ch.fan.title, None)?;
+    let mut items = fan_legend(lang, t(lang, Key::Median).to_string());
+    items.push(item(Swatch::Point(ACTUAL), ch.actual_label.clone()));
+    let plot_top = legend(c, &items, top, CAPTION_GAP)?;
+    let (lo, hi) = band_range(&bands, actuals.iter().map(|a| a.1));
+    let ticks = Ticks::new(lang, lo, hi, 6);
+    let years: Vec<i32> = bands.iter().map(|b| b.year).collect();
+    let (f, x, y) = year_plot(c, plot_top, &ticks, &unit, &years)?;
+    draw_fan(c, &x, &y, &bands)?;
+    zero_line(c, f, &y, &ticks)?;
+    for (yr, v) in &actuals {
+        let (px, py) = (x.map(*yr as f64), y.map(*v));
+        // A white ring keeps the dot visible on the dark inner band.
+        c.circle(px, py, ACTUAL_R + 3.0, PAPER)?;
+        c.circle(px, py, ACTUAL_R, ACTUAL)?;
+    }
     year_labels(c, f, &x, &years)
 }
 

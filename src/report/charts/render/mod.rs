@@ -2,6 +2,7 @@
 //! the top, a legend row under it (never over the data), the plot, years along the bottom,
 //! footer. The palette below is shared, so that a colour means the same on every chart.
 
+mod backtest;
 mod composition;
 mod concentration;
 mod fan;
@@ -64,6 +65,8 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::Attribution(a) => variance::attribution(c, a),
         Chart::Ranking(r) => ranking::ranking(c, r),
         Chart::Concentration(k) => concentration::concentration(c, k),
+        Chart::Backtest(b) => fan::backtest(c, b),
+        Chart::Pit(p) => backtest::pit(c, p),
     }?;
     page::footer(c, &meta.footer)
 }
