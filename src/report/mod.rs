@@ -13,6 +13,7 @@ pub mod national;
 pub mod schema;
 pub mod selection;
 pub mod sheet;
+pub mod solve;
 pub mod staging;
 pub mod summary;
 pub mod tables;

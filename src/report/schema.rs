@@ -20,6 +20,8 @@ pub mod table {
     pub const PATHS: &str = "paths.parquet";
     /// Budget rules (docs/model.md section 10), only when the scenario declares any.
     pub const RULES: &str = "rules.parquet";
+    /// `aimak solve` (docs/model.md section 12): the grid, the search and the answer.
+    pub const SOLVE: &str = "solve.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.

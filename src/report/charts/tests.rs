@@ -180,7 +180,34 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
         Chart::VariantDiff(diff),
         Chart::ProjectStates(states),
         Chart::ProjectOutput(output),
+        Chart::Solve(solve_chart(lang)),
     ]
+}
+
+/// A solve of a rate on 0..0.05: a rising curve through the grid and a few bisection points.
+fn solve_chart(lang: Lang) -> SolveChart {
+    let p = |x: f64| (1.0 - (-60.0 * x).exp()).min(1.0);
+    let grid: Vec<(f64, f64)> = (0..9)
+        .map(|k| k as f64 * 0.05 / 8.0)
+        .map(|x| (x, p(x)))
+        .collect();
+    let mut points = grid.clone();
+    points.extend([0.025, 0.0265, 0.0268].map(|x| (x, p(x))));
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    SolveChart {
+        title: t(lang, Key::TitleSolve).into(),
+        key: "instrument.social_package.rate".into(),
+        lo: 0.0,
+        hi: 0.05,
+        required: 0.8,
+        answer: 0.0268,
+        series: vec![SolveSeries {
+            label: "kok-serek:social_package:2030>=5000000".into(),
+            points,
+            grid,
+            check: (0.79, 0.782, 0.798),
+        }],
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -780,6 +807,7 @@ fn title(chart: &Chart) -> &str {
         Chart::Attribution(c) => &c.title,
         Chart::Ranking(c) => &c.title,
         Chart::Concentration(c) => &c.title,
+        Chart::Solve(c) => &c.title,
     }
 }
 

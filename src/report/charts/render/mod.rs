@@ -9,6 +9,7 @@ mod heatmap;
 mod npv;
 mod page;
 mod ranking;
+mod solve;
 mod states;
 mod variance;
 
@@ -63,6 +64,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::Attribution(a) => variance::attribution(c, a),
         Chart::Ranking(r) => ranking::ranking(c, r),
         Chart::Concentration(k) => concentration::concentration(c, k),
+        Chart::Solve(s) => solve::solve(c, s),
     }?;
     page::footer(c, &meta.footer)
 }
