@@ -79,10 +79,11 @@ impl SolveJob {
                 None
             }
         };
-        let look = model
-            .is_some()
-            .then_some(variant.as_str())
-            .unwrap_or(BASELINE);
+        let look = if model.is_some() {
+            variant.as_str()
+        } else {
+            BASELINE
+        };
         let key = normalize_key(&req.key);
         let v1 = numeric_key(&tunable, look, "--set", &key, &mut problems);
         let balance = match &req.balance {
@@ -207,8 +208,14 @@ impl SolveJob {
     /// told each `x` as it is simulated.
     pub fn execute(self, progress: &dyn Fn(&str)) -> Result<SolveOutcome, Failure> {
         let staging = Staging::new(&self.out, self.replace)?;
+        let shown = decimals_for(self.hi - self.lo) + 2;
         let eval = |x: f64, seed: u64| -> Result<Point, Failure> {
-            progress(&format!("{} = {x}", self.key));
+            let on = if seed == self.settings.seed {
+                String::new()
+            } else {
+                format!(", the check on seed {seed}")
+            };
+            progress(&format!("{} = {x:.shown$}{on}", self.key));
             let scenario = self.build(x)?;
             let settings = Settings {
                 seed,
@@ -324,13 +331,21 @@ impl SolveJob {
         let name = |i: usize| format!("target {} ({})", i + 1, self.targets[i].spec());
         let head = match why {
             NoAnswer::Unreachable(dir) => {
-                let end = match dir {
-                    Direction::Rises => self.hi,
-                    Direction::Falls => self.lo,
+                let best = match dir {
+                    Direction::Rises => &grid[grid.len() - 1],
+                    Direction::Falls => &grid[0],
                 };
+                let at: Vec<String> = (0..self.targets.len())
+                    .map(|i| format!("target {} {:.4}", i + 1, best.p(i)))
+                    .collect();
                 format!(
-                    "no value of {} in [{}, {}] meets every target with probability {}: not even at {end}, the end where the targets are most likely. Widen --range, or lower --probability or the amounts.",
-                    self.key, self.lo, self.hi, self.required
+                    "no value of {} in [{}, {}] meets every target with probability {}: not even {}, the end where the targets are most likely ({}). Widen --range if the probability still moves there, or lower --probability or the amounts.",
+                    self.key,
+                    self.lo,
+                    self.hi,
+                    self.required,
+                    best.x,
+                    at.join(", ")
                 )
             }
             NoAnswer::NotMonotone {

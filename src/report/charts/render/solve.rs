@@ -77,7 +77,14 @@ pub(super) fn solve<DB: DrawingBackend>(c: &Canvas<DB>, ch: &SolveChart) -> Res 
     } else {
         (ax + 12.0, Align::Left)
     };
-    c.text(&label, lx, f.t + LEGEND_SIZE, LEGEND_SIZE, true, INK, align)?;
+    // At the bottom of the plot, unless a curve passes low there: then at the top.
+    let low = ch.series.iter().any(|s| at(&s.points, ch.answer) < 0.25);
+    let ly = if low {
+        f.t + LEGEND_SIZE
+    } else {
+        f.b - LEGEND_SIZE * 0.6
+    };
+    c.text(&label, lx, ly, LEGEND_SIZE, true, INK, align)?;
     let py = y.map(ch.required);
     c.dashed(&[(f.l, py), (f.r, py)], NEED, NEED_W, NEED_DASH)?;
     for (i, s) in ch.series.iter().enumerate() {
@@ -102,4 +109,16 @@ pub(super) fn solve<DB: DrawingBackend>(c: &Canvas<DB>, ch: &SolveChart) -> Res 
     }
     bottom_axis(c, f, &x, &x_ticks, &ch.key)?;
     Ok(())
+}
+
+/// The curve's value at `x`, by linear interpolation between its points.
+fn at(points: &[(f64, f64)], x: f64) -> f64 {
+    match points.iter().position(|(a, _)| *a >= x) {
+        None => points.last().map_or(0.0, |p| p.1),
+        Some(0) => points[0].1,
+        Some(k) => {
+            let ((x0, y0), (x1, y1)) = (points[k - 1], points[k]);
+            y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        }
+    }
 }
