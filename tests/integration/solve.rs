@@ -362,3 +362,65 @@ fn a_falling_target_gives_the_largest_x_and_threads_change_nothing() {
         }
     }
 }
+
+/// The scenario built again with a key set: after `[overrides]` and after each variant's own
+/// changes, so the value asked for holds in every model; and what a key holds, per variant.
+#[test]
+fn a_tunable_scenario_sets_the_key_last_and_reads_it_per_variant() {
+    use aimak::scenario::{KeyValue, Tunable};
+    let pilot = super::root().join("scenarios/pilot-ala-buka.toml");
+    let (t, s) = Tunable::load(Some(&pilot)).unwrap();
+    let key = "instrument.social_package.probability";
+    let prob = |m: &aimak::model::Model| {
+        m.instruments
+            .iter()
+            .find(|i| i.id == "social_package")
+            .unwrap()
+            .probability
+    };
+    assert_eq!((prob(&s.baseline), prob(&s.variants[0].model)), (0.6, 0.95));
+    assert_eq!(t.value("baseline", key), Ok(KeyValue::Number(0.6)));
+    assert_eq!(t.value("partnership", key), Ok(KeyValue::Number(0.95)));
+    assert_eq!(
+        t.value("baseline", "project.bozymchak.risk.closure"),
+        Ok(KeyValue::Absent)
+    );
+    assert_eq!(
+        t.value("baseline", "instrument.social_package.route"),
+        Ok(KeyValue::Other("an array"))
+    );
+    assert!(t
+        .value("baseline", "instrument.social_pakage.rate")
+        .unwrap_err()
+        .contains("did you mean `social_package`?"));
+    let set = t.build(&[(key, 0.3)]).unwrap();
+    assert_eq!(
+        (prob(&set.baseline), prob(&set.variants[0].model)),
+        (0.3, 0.3)
+    );
+    assert_eq!(set.sha256, s.sha256, "the same files");
+    let e = t.build(&[(key, 1.5)]).unwrap_err().to_string();
+    assert!(e.contains("social_package") && e.contains("1.5"), "{e}");
+}
+
+#[test]
+fn an_unknown_variant_is_refused() {
+    let o = aimak(&[
+        "solve",
+        CLOSED_FORM,
+        "--set",
+        "instrument.levy.rate",
+        "--range",
+        "0..1",
+        "--target",
+        "host:levy:2030>=5",
+        "--variant",
+        "nosuch",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--variant nosuch: the scenario has no such variant; it has: baseline"),
+        "{err}"
+    );
+}
