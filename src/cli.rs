@@ -4,6 +4,7 @@
 use aimak::lang::Lang;
 use aimak::pipeline::backtest::BacktestRequest;
 use aimak::pipeline::run::RunRequest;
+use aimak::pipeline::solve::SolveRequest;
 use aimak::pipeline::{Basis, Format};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -103,6 +104,16 @@ pub enum Command {
     /// amount (PIT, 50/80/90% intervals, CRPS, weighted interval score) into
     /// backtest.parquet, with a fan chart per target and a PIT histogram.
     Backtest(BacktestArgs),
+    /// Find the value of one scenario parameter at which targets are met with a given
+    /// probability: for example the rate of a social package, or the host's share of the 2%,
+    /// that gives a municipality at least 5 million som in 2030 in 8 futures of 10.
+    ///
+    /// Every value tried is simulated on the same futures (the same seed), so the chance
+    /// changes only because the parameter does. The answer is found to a thousandth of
+    /// --range, then simulated again on other futures (seed + 1) as a check, with a 95%
+    /// interval. Writes solve.parquet and a chart of the chance against the parameter.
+    #[command(after_help = SOLVE_HELP)]
+    Solve(SolveArgs),
     /// Print the JSON Schema of the scenario format, for editors (taplo, Even Better TOML).
     Schema,
     /// Print a shell completion script: `aimak completions bash > /etc/bash_completion.d/aimak`,
@@ -232,6 +243,85 @@ impl From<BacktestArgs> for BacktestRequest {
             out: a.out,
             threads: a.threads,
             force: a.force,
+        }
+    }
+}
+
+/// An example and the exit codes, under `aimak solve --help`.
+const SOLVE_HELP: &str = "Example: the host's share of the 2% deduction, taken from the district \
+fund, that gives Kok-Serek at least 12 million som of it in 2030 with probability 0.8:\n  \
+aimak solve scenarios/pilot-ala-buka.toml --set instrument.infra_2pct_other.route.0.share \
+--balance instrument.infra_2pct_other.route.1.share --range 0.2..1 \
+--target kok-serek:infra_2pct_other:2030>=12000000\n\nExit codes: 0 an answer was found; 1 \
+invalid input, or no value in the range meets the targets, or the chance does not move one \
+way across the range (the grid is printed); 2 runtime or I/O failure.";
+
+#[derive(Debug, Args, Default)]
+pub struct SolveArgs {
+    /// Scenario file; without it the built-in example scenario.
+    pub scenario: Option<PathBuf>,
+    /// The parameter to find, as a key path of a variant's `set`: a number in the scenario,
+    /// such as instrument.social_package.rate or instrument.infra_2pct_other.route.0.share.
+    #[arg(long = "set", value_name = "KEY")]
+    pub key: String,
+    /// A second parameter that moves the other way, so that the two keep their sum (another
+    /// share of the same route): it takes its value minus the change of --set.
+    #[arg(long, value_name = "KEY2")]
+    pub balance: Option<String>,
+    /// The values of --set to search, LO..HI (for example 0.2..1).
+    #[arg(long, value_name = "LO..HI", allow_hyphen_values = true)]
+    pub range: String,
+    /// A target, MUNICIPALITY:STREAM:YEARS>=AMOUNT (repeatable; each must be met): YEARS is a
+    /// year (2030), a range of years that must all be met in the same future (2030-2035), or
+    /// npv (the present value at the scenario's discount rate). For example
+    /// kok-tash:project_total:2030>=5000000.
+    #[arg(long = "target", value_name = "SPEC", required = true)]
+    pub targets: Vec<String>,
+    /// The chance each target must have, between 0 and 1 (default 0.8: 8 futures of 10).
+    #[arg(long, value_name = "P")]
+    pub probability: Option<f64>,
+    /// Number of simulated futures per value tried (default: the scenario's [run] paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Random seed of the search (default: the scenario's [run] seed); the check uses S + 1.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Solve in this variant of the scenario instead of the baseline.
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// Output folder (default: output/solve-<scenario name as a slug>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing --out folder that aimak wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Language of the chart.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// Nothing on standard error while it searches.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl From<SolveArgs> for SolveRequest {
+    fn from(a: SolveArgs) -> SolveRequest {
+        SolveRequest {
+            scenario: a.scenario,
+            key: a.key,
+            balance: a.balance,
+            range: a.range,
+            targets: a.targets,
+            probability: a.probability,
+            paths: a.paths,
+            seed: a.seed,
+            variant: a.variant,
+            out: a.out,
+            threads: a.threads,
+            force: a.force,
+            lang: a.lang.into(),
         }
     }
 }

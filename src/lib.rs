@@ -15,5 +15,6 @@ mod report;
 pub mod results;
 pub mod scenario;
 pub mod sim;
+pub mod solve;
 pub mod stats;
 pub mod synth;

@@ -5,7 +5,7 @@ mod cli;
 
 use aimak::pipeline::{self, Failure};
 use clap::Parser;
-use cli::{Cli, Command, RunArgs};
+use cli::{Cli, Command, RunArgs, SolveArgs};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -82,6 +82,7 @@ fn main() -> ExitCode {
         Command::Backtest(args) => pipeline::backtest::backtest(args.into())
             .map_err(Stop::from)
             .and_then(|outcome| emit(&outcome.summary)),
+        Command::Solve(args) => solve(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut script = Vec::new();
@@ -148,6 +149,21 @@ fn run(args: RunArgs) -> Result<(), Stop> {
         emit(&outcome.summary)?;
     }
     Ok(())
+}
+
+fn solve(args: SolveArgs) -> Result<(), Stop> {
+    let quiet = args.quiet;
+    let job = pipeline::solve::SolveJob::new(args.into())?;
+    if !quiet {
+        let _ = writeln!(std::io::stderr(), "{}", job.outline());
+    }
+    let progress = |what: &str| {
+        if !quiet {
+            let _ = writeln!(std::io::stderr(), "  simulating {what}");
+        }
+    };
+    let outcome = job.execute(&progress)?;
+    emit(&outcome.text)
 }
 
 /// Writes to standard output. A reader that went away ends the command quietly; any other

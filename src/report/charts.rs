@@ -328,6 +328,32 @@ pub fn pit_counts(pits: &[f64], bins: usize) -> Vec<usize> {
     counts
 }
 
+/// One target's probability across the solved key (`aimak solve`).
+#[derive(Debug, Clone)]
+pub struct SolveSeries {
+    /// The target as written (`kok-tash:project_total:2030>=5000000`).
+    pub label: String,
+    /// (x, p) at every point of the search's seed, sorted by x.
+    pub points: Vec<(f64, f64)>,
+    /// (x, p) at the 9 grid points.
+    pub grid: Vec<(f64, f64)>,
+    /// At the answer on the check seed: p and its 95% interval.
+    pub check: (f64, f64, f64),
+}
+
+/// `p(x)` of a solve: each target's probability, the required probability and the answer.
+#[derive(Debug, Clone)]
+pub struct SolveChart {
+    pub title: String,
+    /// The key path solved for, which names the x axis.
+    pub key: String,
+    pub lo: f64,
+    pub hi: f64,
+    pub required: f64,
+    pub answer: f64,
+    pub series: Vec<SolveSeries>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Chart {
     Fan(FanChart),
@@ -348,6 +374,7 @@ pub enum Chart {
     Concentration(ConcentrationChart),
     Backtest(BacktestChart),
     Pit(PitChart),
+    Solve(SolveChart),
 }
 
 impl Chart {
@@ -851,6 +878,28 @@ fn validate(chart: &Chart) -> Result<(), ChartError> {
             }
             if c.pits.iter().any(|p| !(0.0..=1.0).contains(p)) {
                 return Err(invalid(&c.title, "PIT values must be within 0..1"));
+            }
+            Ok(())
+        }
+        Chart::Solve(c) => {
+            if c.series.is_empty() || c.series.iter().any(|s| s.points.is_empty()) {
+                return Err(ChartError::NoData(c.title.clone()));
+            }
+            if !(c.lo.is_finite() && c.hi.is_finite() && c.lo < c.hi && c.answer.is_finite()) {
+                return Err(invalid(&c.title, "the range must be finite and not empty"));
+            }
+            let p_ok = |p: f64| p.is_finite() && (-TOL..=1.0 + TOL).contains(&p);
+            let bad = c.series.iter().any(|s| {
+                s.points
+                    .iter()
+                    .chain(&s.grid)
+                    .any(|(x, p)| !x.is_finite() || !p_ok(*p))
+                    || !p_ok(s.check.0)
+                    || !p_ok(s.check.1)
+                    || !p_ok(s.check.2)
+            });
+            if bad || !p_ok(c.required) {
+                return Err(invalid(&c.title, "probabilities must be within 0..1"));
             }
             Ok(())
         }

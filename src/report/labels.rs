@@ -97,12 +97,18 @@ pub enum Key {
     SafeIn9Of10,
     Oblasts,
     Funds,
+    // The target solver.
+    TitleSolve,
+    SolveChance,
+    SolveRequired,
+    SolveAnswer,
+    SolveCheck,
 }
 
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 74] = [
+    pub const ALL: [Key; 79] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -177,6 +183,11 @@ impl Key {
         Key::SafeIn9Of10,
         Key::Oblasts,
         Key::Funds,
+        Key::TitleSolve,
+        Key::SolveChance,
+        Key::SolveRequired,
+        Key::SolveAnswer,
+        Key::SolveCheck,
     ];
 }
 
@@ -485,6 +496,27 @@ fn texts(key: Key) -> [&'static str; 3] {
         ],
         Key::Oblasts => ["Oblasts", "Области", "Облустар"],
         Key::Funds => ["Development funds", "Фонды развития", "Өнүктүрүү фонддору"],
+        Key::TitleSolve => [
+            "Chance that the target is met, by the value of one parameter",
+            "Вероятность достичь цели в зависимости от значения параметра",
+            "Максатка жетүү ыктымалдыгы, параметрдин маанисине жараша",
+        ],
+        Key::SolveChance => [
+            "chance that the target is met",
+            "вероятность достичь цели",
+            "максатка жетүү ыктымалдыгы",
+        ],
+        Key::SolveRequired => [
+            "required chance",
+            "требуемая вероятность",
+            "талап кылынган ыктымалдык",
+        ],
+        Key::SolveAnswer => ["answer", "ответ", "жооп"],
+        Key::SolveCheck => [
+            "check on another seed, 95% interval",
+            "проверка с другим начальным числом, 95\u{202F}% интервал",
+            "башка баштапкы сан менен текшерүү, 95\u{202F}% интервал",
+        ],
         Key::SafeIn9Of10 => [
             "safe in 9 of 10 futures",
             "надёжно в 9 из 10 вариантов будущего",

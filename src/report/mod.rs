@@ -14,6 +14,7 @@ pub mod national;
 pub mod schema;
 pub mod selection;
 pub mod sheet;
+pub mod solve;
 pub mod staging;
 pub mod summary;
 pub mod tables;

@@ -24,6 +24,8 @@ pub mod table {
     pub const REGIMES: &str = "regimes.parquet";
     /// `aimak backtest`: one row per (origin, published amount).
     pub const BACKTEST: &str = "backtest.parquet";
+    /// `aimak solve` (docs/model.md section 12): the grid, the search and the answer.
+    pub const SOLVE: &str = "solve.parquet";
 }
 
 /// Column names shared by more than one table or by a writer and a reader.

@@ -147,6 +147,77 @@ pub fn apply(
     }
 }
 
+/// For a path whose section is known but whose entity id is not: the problem, with the ids
+/// the section has and the closest of them. `None` for anything else (which [`apply`] reports).
+pub fn unknown_id(tree: &Table, path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let (section, id) = (*segs.first()?, *segs.get(1)?);
+    if section == "scenario" || !SECTIONS.contains(&section) || segs.len() < 3 {
+        return None;
+    }
+    let ids = entity_ids(tree, section);
+    let declared = id.split_once(':').map(|(d, _)| d);
+    if ids.iter().any(|i| i == id) || declared.is_some_and(|d| is_star_fund(tree, d)) {
+        return None;
+    }
+    let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let hint = match super::read::did_you_mean(id, &known) {
+        Some(k) => format!("; did you mean `{k}`?"),
+        None => String::new(),
+    };
+    Some(format!(
+        "unknown {section} id `{id}` in `{path}`{hint} The scenario's {section} ids: {}",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    ))
+}
+
+/// The ids of a section's entities, in file order.
+fn entity_ids(tree: &Table, section: &str) -> Vec<String> {
+    match tree.get(section).map(|n| &n.value) {
+        Some(Value::Table(t)) => t.entries.iter().map(|e| e.key.clone()).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|n| n.as_table()?.get("id")?.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The value a key path holds in the tree, if any. An expansion of an `area = "*"` fund
+/// (`fund.rdf:Ala-Buka.disburse`) holds what its declared fund holds.
+pub fn value_at<'t>(tree: &'t Table, path: &str) -> Option<&'t Node> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let (mut cur, keys): (&Node, &[&str]) = if segs[0] == "scenario" {
+        (tree.get("scenario")?, &segs[1..])
+    } else {
+        let id = *segs.get(1)?;
+        let entity = |id: &str| match &tree.get(segs[0])?.value {
+            Value::Table(t) => t.get(id),
+            Value::Array(items) => items.iter().find(|n| {
+                n.as_table()
+                    .and_then(|t| t.get("id"))
+                    .and_then(Node::as_str)
+                    == Some(id)
+            }),
+            _ => None,
+        };
+        let node = entity(id).or_else(|| entity(id.split_once(':')?.0))?;
+        (node, segs.get(2..)?)
+    };
+    for k in keys {
+        cur = match &cur.value {
+            Value::Table(t) => t.get(k)?,
+            Value::Array(a) => a.get(k.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 /// Checks the key names of a path against the tables of the format, as far as they are
 /// fixed tables (array elements and dated tables are checked when the result is read).
 fn unknown_key(section: &str, keys: &[&str]) -> Option<String> {

@@ -3,6 +3,7 @@
 //! Every accumulator merges exactly: the result is the same bits however the paths were split
 //! into blocks, threads or machines (a run may one day be split over many machines).
 
+pub mod binomial;
 pub(crate) mod calibrated;
 pub(crate) mod moments;
 pub mod quantile;

@@ -24,6 +24,7 @@ mod safety;
 mod scenarios;
 mod sensitivity;
 mod sheets;
+mod solve;
 mod statistics;
 
 use std::path::{Path, PathBuf};

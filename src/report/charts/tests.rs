@@ -211,6 +211,7 @@ fn all_charts(lang: Lang) -> Vec<Chart> {
             pits: vec![0.07, 0.17, 0.55, 0.3, 0.3, 0.3, 1.0],
             bins: 5,
         }),
+        Chart::Solve(solve_chart(lang)),
     ]
 }
 
@@ -221,6 +222,32 @@ fn pit_values_fall_in_equal_bins_with_one_in_the_last() {
         [2, 1, 1, 0, 2]
     );
     assert_eq!(pit_counts(&[], 3), [0, 0, 0]);
+}
+
+/// A solve of a rate on 0..0.05: a rising curve through the grid and a few bisection points.
+fn solve_chart(lang: Lang) -> SolveChart {
+    let p = |x: f64| (1.0 - (-60.0 * x).exp()).min(1.0);
+    let grid: Vec<(f64, f64)> = (0..9)
+        .map(|k| k as f64 * 0.05 / 8.0)
+        .map(|x| (x, p(x)))
+        .collect();
+    let mut points = grid.clone();
+    points.extend([0.025, 0.0265, 0.0268].map(|x| (x, p(x))));
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    SolveChart {
+        title: t(lang, Key::TitleSolve).into(),
+        key: "instrument.social_package.rate".into(),
+        lo: 0.0,
+        hi: 0.05,
+        required: 0.8,
+        answer: 0.0268,
+        series: vec![SolveSeries {
+            label: "kok-serek:social_package:2030>=5000000".into(),
+            points,
+            grid,
+            check: (0.79, 0.782, 0.798),
+        }],
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -823,6 +850,7 @@ fn title(chart: &Chart) -> &str {
         Chart::Concentration(c) => &c.title,
         Chart::Backtest(c) => &c.fan.title,
         Chart::Pit(c) => &c.title,
+        Chart::Solve(c) => &c.title,
     }
 }
 

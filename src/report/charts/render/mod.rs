@@ -10,6 +10,7 @@ mod heatmap;
 mod npv;
 mod page;
 mod ranking;
+mod solve;
 mod states;
 mod variance;
 
@@ -67,6 +68,7 @@ pub(super) fn draw<DB: DrawingBackend>(c: &Canvas<DB>, chart: &Chart, meta: &Cha
         Chart::Concentration(k) => concentration::concentration(c, k),
         Chart::Backtest(b) => fan::backtest(c, b),
         Chart::Pit(p) => backtest::pit(c, p),
+        Chart::Solve(s) => solve::solve(c, s),
     }?;
     page::footer(c, &meta.footer)
 }
