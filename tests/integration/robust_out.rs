@@ -4,14 +4,15 @@ use super::{aimak, aimak_ok, root};
 use std::path::PathBuf;
 
 /// The built-in pilot scenario, copied into `dir` with its regime included by absolute path,
-/// and `overrides` (TOML lines) added.
+/// and `overrides` (TOML lines) added to its own `[overrides]`.
 fn pilot_with(dir: &std::path::Path, overrides: &str) -> PathBuf {
     let scenarios = root().join("scenarios");
     let pilot = std::fs::read_to_string(scenarios.join("pilot-ala-buka.toml")).unwrap();
     let regimes = format!("\"{}/", scenarios.join("regimes").display());
-    let text = format!(
-        "{}\n[overrides]\n{overrides}\n",
-        pilot.replace("\"regimes/", &regimes)
+    assert!(pilot.contains("\n[overrides]\n"), "the pilot has an [overrides] table");
+    let text = pilot.replace("\"regimes/", &regimes).replace(
+        "\n[overrides]\n",
+        &format!("\n[overrides]\n{overrides}\n"),
     );
     let path = dir.join("extreme.toml");
     std::fs::write(&path, text).unwrap();
