@@ -23,6 +23,8 @@ pub mod stream {
     /// A budget rule's streams over the whole horizon (`rules.parquet`, no year): the
     /// present value of spending, the reserve left, the volatility of spending.
     pub const NPV_SPENDING: &str = "npv_spending";
+    /// A budget rule's reserve at the end of a year (`rules.parquet`).
+    pub const RESERVE: &str = "reserve";
     pub const FINAL_RESERVE: &str = "final_reserve";
     pub const VOLATILITY: &str = "volatility";
 }

@@ -667,6 +667,38 @@ fn rules_charts(
             if items.len() < 2 {
                 continue;
             }
+            // The reserve of each declared rule, by year (the reference keeps none).
+            for rule in cat.rules.iter().skip(1) {
+                let bands: Vec<Band> = (0..rules.height())
+                    .filter(|&i| {
+                        s[i] == stream::RESERVE
+                            && v[i] == variant.id
+                            && m[i] == muni.id
+                            && r[i] == rule.id
+                    })
+                    .filter_map(|i| Some(st[i].band(y[i]?)))
+                    .collect();
+                if bands.is_empty() {
+                    continue;
+                }
+                let mut title = format!(
+                    "{} «{}» — {}",
+                    t(lang, Key::TitleReserve),
+                    rule.name_in(code),
+                    muni.name_in(code)
+                );
+                if variant.id != BASELINE {
+                    title = format!("{title} · {}", variant.name_in(code));
+                }
+                out.push((
+                    format!("{}/rule-reserve-{}-{}", variant.id, rule.id, muni.id),
+                    Chart::Fan(FanChart {
+                        title,
+                        unit: MoneyUnit::Som(Prices::Nominal),
+                        bands,
+                    }),
+                ));
+            }
             let mut title = format!("{} — {}", t(lang, Key::TitleRules), muni.name_in(code));
             if variant.id != BASELINE {
                 title = format!("{title} · {}", variant.name_in(code));

@@ -73,6 +73,7 @@ pub enum Key {
     TitlePresentValue,
     TitleTotalGain,
     TitleRules,
+    TitleReserve,
     TotalGain,
     TitleShortfall,
     TitleVariant,
@@ -108,7 +109,7 @@ pub enum Key {
 impl Key {
     /// All keys, for checks that every text has a glyph in the embedded font.
     #[cfg(test)]
-    pub const ALL: [Key; 79] = [
+    pub const ALL: [Key; 80] = [
         Key::MillionSom,
         Key::Probability,
         Key::MeanPerYear,
@@ -160,6 +161,7 @@ impl Key {
         Key::TitlePresentValue,
         Key::TitleTotalGain,
         Key::TitleRules,
+        Key::TitleReserve,
         Key::TotalGain,
         Key::TitleShortfall,
         Key::TitleVariant,
@@ -402,6 +404,11 @@ fn texts(key: Key) -> [&'static str; 3] {
             "Total gain over the horizon by municipality",
             "Суммарный прирост за весь период по айыльным аймакам",
             "Айыл аймактар боюнча бүт мезгилдеги жалпы өсүш",
+        ],
+        Key::TitleReserve => [
+            "Reserve under the budget rule",
+            "Резерв по бюджетному правилу",
+            "Бюджеттик эреже боюнча резерв",
         ],
         Key::TitleRules => [
             "Present value of spending under each budget rule",

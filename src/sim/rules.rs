@@ -17,7 +17,7 @@ use crate::results::stream;
 use crate::stats;
 
 /// The yearly streams of a rule at a municipality, in cell order.
-pub const YEAR_STREAMS: [&str; 3] = ["spending", "reserve", "budget"];
+pub const YEAR_STREAMS: [&str; 3] = ["spending", stream::RESERVE, "budget"];
 /// The streams of a rule over the whole horizon (no year), in cell order.
 pub const WHOLE_STREAMS: [&str; 3] = [
     stream::NPV_SPENDING,

@@ -9,11 +9,13 @@ fn pilot_with(dir: &std::path::Path, overrides: &str) -> PathBuf {
     let scenarios = root().join("scenarios");
     let pilot = std::fs::read_to_string(scenarios.join("pilot-ala-buka.toml")).unwrap();
     let regimes = format!("\"{}/", scenarios.join("regimes").display());
-    assert!(pilot.contains("\n[overrides]\n"), "the pilot has an [overrides] table");
-    let text = pilot.replace("\"regimes/", &regimes).replace(
-        "\n[overrides]\n",
-        &format!("\n[overrides]\n{overrides}\n"),
+    assert!(
+        pilot.contains("\n[overrides]\n"),
+        "the pilot has an [overrides] table"
     );
+    let text = pilot
+        .replace("\"regimes/", &regimes)
+        .replace("\n[overrides]\n", &format!("\n[overrides]\n{overrides}\n"));
     let path = dir.join("extreme.toml");
     std::fs::write(&path, text).unwrap();
     path

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Runs a poppler tool on `pdf` and returns its standard output.
-fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+pub(super) fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let out = Command::new(tool)
         .args(args)
         .arg(pdf)
@@ -286,4 +286,58 @@ fn the_sheet_says_why_the_riskiest_year_is_risky_and_what_the_variant_adds_up_to
         assert!(t.contains(label), "{prices}: no {label}");
     }
     assert!(pdf.is_file());
+}
+
+/// A scenario with budget rules and law changes (the extensions tour) gives its council
+/// sheets a section for each: the rules side by side with each rule's reserve, and the
+/// probability that today's law still holds in the last year, read from regimes.parquet.
+#[test]
+fn rules_and_laws_have_their_sections_in_the_sheet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let tour = super::root().join("../shared/examples/extensions-tour.toml");
+    aimak_ok(&[
+        "run",
+        tour.to_str().unwrap(),
+        "--paths",
+        "600",
+        "--variant",
+        "baseline",
+        "--out",
+        dir.to_str().unwrap(),
+        "--report",
+        "-q",
+    ]);
+    let text = squash(&poppler(
+        "pdftotext",
+        &[],
+        &dir.join("reports/kok-tash.en.pdf"),
+    ));
+    assert!(
+        text.contains("Budget rules: spending the money over time"),
+        "{text}"
+    );
+    assert!(text.contains("Reserve under the budget rule"), "{text}");
+    assert!(text.contains("Changes of the law"), "{text}");
+    // The share in the sentence is the baseline's `current` row of the last year.
+    let f = std::fs::File::open(dir.join("regimes.parquet")).unwrap();
+    let df = ParquetReader::new(f).finish().unwrap();
+    let (v, g, y, p) = (
+        df.column("variant").unwrap().str().unwrap().clone(),
+        df.column("regime").unwrap().str().unwrap().clone(),
+        df.column("year").unwrap().i32().unwrap().clone(),
+        df.column("probability").unwrap().f64().unwrap().clone(),
+    );
+    let last = (0..df.height())
+        .filter(|&i| v.get(i) == Some("baseline") && g.get(i) == Some("current"))
+        .max_by_key(|&i| y.get(i))
+        .unwrap();
+    let share = format!("{}%", (p.get(last).unwrap() * 100.0).round());
+    let sentence = format!(
+        "In {}, today's law still holds in {share} of the simulated futures",
+        y.get(last).unwrap()
+    );
+    assert!(text.contains(&sentence), "no «{sentence}» in {text}");
+    // The leaves-out paragraph no longer says the law cannot change.
+    assert!(!text.contains("a change of law is not foreseen"), "{text}");
 }

@@ -87,9 +87,26 @@ pub struct Facts {
     pub gains: Vec<Gain>,
     /// Why the year of [`Facts::worst_shortfall`] is the riskiest, where the tables show it.
     pub reason: Option<Reason>,
+    /// With `[[regime]]`: the last year and the probability that the law as written still
+    /// holds then (the baseline's).
+    pub laws: Option<(i32, f64)>,
     /// Mean of the grant and of project money, by year (for the reason).
     grant: BTreeMap<i32, f64>,
     project: BTreeMap<i32, f64>,
+}
+
+/// The baseline's last year in `regimes.parquet` and the probability that the law as written
+/// (`current`) is still in force then; `None` without regimes.
+fn law_as_written(tables: &Tables) -> PolarsResult<Option<(i32, f64)>> {
+    let Some(r) = &tables.regimes else {
+        return Ok(None);
+    };
+    let (v, g, y) = (strs(r, col::VARIANT)?, strs(r, col::REGIME)?, years(r)?);
+    let p = f64s(r, col::PROBABILITY)?;
+    Ok((0..r.height())
+        .filter(|&i| v[i] == BASELINE && g[i] == crate::model::CURRENT)
+        .filter_map(|i| Some((y[i]?, p[i])))
+        .max_by_key(|(year, _)| *year))
 }
 
 impl Facts {
@@ -105,6 +122,7 @@ impl Facts {
             Prices::StartYear(_) => prices::START_YEAR,
         };
         let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let laws = law_as_written(tables)?;
         let mut out: BTreeMap<&str, Facts> = cat
             .municipalities
             .iter()
@@ -118,6 +136,7 @@ impl Facts {
                     npv: None,
                     gains: Vec::new(),
                     reason: None,
+                    laws,
                     grant: BTreeMap::new(),
                     project: BTreeMap::new(),
                 };
@@ -349,6 +368,7 @@ impl Facts {
             npv: None,
             gains: Vec::new(),
             reason: None,
+            laws: None,
             grant: BTreeMap::new(),
             project: BTreeMap::new(),
         }

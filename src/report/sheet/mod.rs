@@ -41,6 +41,10 @@ struct Data {
     variants_title: &'static str,
     gains: Vec<Vec<Run>>,
     drivers_title: &'static str,
+    rules_title: &'static str,
+    rules_text: &'static str,
+    laws_title: &'static str,
+    laws: Vec<Run>,
     sources_title: &'static str,
     nominal: String,
     about: &'static str,
@@ -73,6 +77,12 @@ struct Charts {
     drivers: Option<String>,
     /// The states of the projects the municipality hosts, year by year.
     projects: Vec<String>,
+    /// The budget rules side by side, and each declared rule's reserve (with
+    /// `[[budget_rule]]` only).
+    rules: Option<String>,
+    reserves: Vec<String>,
+    /// The probability of each law by year (with `[[regime]]` only).
+    laws: Option<String>,
 }
 
 /// The file name of a municipality's sheet in `lang`.
@@ -129,7 +139,15 @@ pub fn write_sheets(
             versus: Vec::new(),
             drivers: svg(format!("{base}/drivers-{id}"))?,
             projects: Vec::new(),
+            rules: svg(format!("{base}/rules-{id}"))?,
+            reserves: Vec::new(),
+            laws: svg(format!("{base}/regimes"))?,
         };
+        for rule in cat.rules.iter().skip(1) {
+            if let Some(path) = svg(format!("{base}/rule-reserve-{}-{id}", rule.id))? {
+                chart_set.reserves.push(path);
+            }
+        }
         for p in cat.projects.iter().filter(|p| p.hosts.contains(id)) {
             if let Some(path) = svg(format!("{base}/project-states-{}", p.id))? {
                 chart_set.projects.push(path);
@@ -243,6 +261,13 @@ fn data(
             .map(|g| words::gain(lang, g, prices))
             .collect(),
         drivers_title: tx.drivers,
+        rules_title: tx.rules,
+        rules_text: tx.rules_text,
+        laws_title: tx.laws,
+        laws: f
+            .laws
+            .map(|(year, p)| words::laws(lang, year, p))
+            .unwrap_or_default(),
         sources_title: tx.sources,
         nominal: words::prices_note(lang, prices),
         about: tx.about,
@@ -255,7 +280,11 @@ fn data(
             .map(|j| [j.name_in(code).to_string(), j.text.clone()])
             .collect(),
         leaves_out_title: tx.leaves_out_title,
-        leaves_out: tx.leaves_out,
+        leaves_out: if f.laws.is_some() {
+            tx.leaves_out_with_laws
+        } else {
+            tx.leaves_out
+        },
         provenance,
         footer: prov.footer(lang, cat),
     }

@@ -349,6 +349,28 @@ pub fn table_unit(lang: Lang, prices: Prices) -> String {
 }
 
 /// What prices the sheet's amounts are in.
+/// The law risk in one sentence: how likely the law as written still holds in the last year.
+pub fn laws(lang: Lang, year: i32, p: f64) -> Vec<Run> {
+    let share = fmt_percent(lang, p, 0);
+    match lang {
+        Lang::En => vec![
+            plain(format!("The law on where the money goes may change. In {year}, today's law still holds in ")),
+            bold(format!("{share} of the simulated futures")),
+            plain("; the chart shows which law is in force, year by year. Every figure of this sheet already mixes the laws as they fall in each future.".to_string()),
+        ],
+        Lang::Ru => vec![
+            plain(format!("Закон о распределении этих денег может измениться. В {year} году нынешний закон ещё действует в ")),
+            bold(format!("{share} смоделированных вариантов будущего")),
+            plain("; график показывает, какой закон действует в каждом году. Все цифры этого листа уже учитывают законы так, как они выпадают в каждом варианте будущего.".to_string()),
+        ],
+        Lang::Ky => vec![
+            plain(format!("Бул акчанын бөлүштүрүлүшү жөнүндөгү мыйзам өзгөрүшү мүмкүн. {year}-жылы азыркы мыйзам ")),
+            bold(format!("моделделген келечектердин {share} бөлүгүндө")),
+            plain(" дагы эле колдонулат; график ар бир жылы кайсы мыйзам колдонуларын көрсөтөт. Бул барактагы бардык сандар мыйзамдарды ар бир келечекте кандай түшсө, ошондой эске алат.".to_string()),
+        ],
+    }
+}
+
 pub fn prices_note(lang: Lang, prices: Prices) -> String {
     match (prices, lang) {
         (Prices::Nominal, Lang::En) => "All amounts are in current (nominal) som of each year: prices rise over the years, so part of any growth is inflation. `aimak report --prices start-year` gives the same sheet in prices of the first year.".into(),
@@ -375,6 +397,11 @@ pub struct Texts {
     pub judgements: &'static str,
     pub leaves_out_title: &'static str,
     pub leaves_out: &'static str,
+    /// `leaves_out` for a scenario whose law can change (`[[regime]]`).
+    pub leaves_out_with_laws: &'static str,
+    pub rules: &'static str,
+    pub rules_text: &'static str,
+    pub laws: &'static str,
     pub about: &'static str,
     pub prov_scenario: &'static str,
     pub prov_seed: &'static str,
@@ -398,6 +425,10 @@ pub fn texts(lang: Lang) -> Texts {
             judgements: "Judgement calls: values the scenario marks [U] because no source gives them (as the scenario writes them)",
             leaves_out_title: "What the model leaves out",
             leaves_out: "The fiscal rules are those of the scenario in every year: a change of law is not foreseen. Only the projects the scenario lists bring money, and only through the instruments it lists. Risks beyond those it gives (a sale of the mine, a renegotiated agreement, money that arrives late or is diverted) are not in the figures, nor is how the village spends the money.",
+            leaves_out_with_laws: "The fiscal rules are the scenario's, and change only as its law changes do: to the alternative laws it lists, with the yearly chance it gives. Only the projects the scenario lists bring money, and only through the instruments it lists. Risks beyond those it gives (a sale of the mine, a renegotiated agreement, money that arrives late or is diverted) are not in the figures, nor is how the village spends the money.",
+            rules: "Budget rules: spending the money over time",
+            rules_text: "Each rule turns the project money that arrives into spending through a reserve of the village's own, on the same simulated futures as spending it as it arrives. The first chart compares what each rule lets the village spend over the horizon (present value; the left end of each bar is what 9 futures in 10 exceed); the others show how large each rule's reserve grows.",
+            laws: "Changes of the law",
             about: "The figures come from many simulated futures of prices, exchange rates, production and disruptions, with the fiscal rules of the scenario applied to each. \"In 9 of 10 futures\" means that 90% of the simulated futures give at least that amount.",
             prov_scenario: "Scenario",
             prov_seed: "Seed",
@@ -418,6 +449,10 @@ pub fn texts(lang: Lang) -> Texts {
             judgements: "Экспертные допущения: значения, которые сценарий помечает [U], потому что их не даёт ни один источник (как они записаны в сценарии)",
             leaves_out_title: "Что модель не учитывает",
             leaves_out: "Фискальные правила — те, что заданы в сценарии, во все годы: изменение законодательства не предусмотрено. Деньги приносят только проекты, перечисленные в сценарии, и только через перечисленные в нём платежи. Риски сверх заданных (продажа рудника, пересмотр соглашения, задержка или нецелевое использование денег) в цифрах не учтены, как и то, на что айыл аймак тратит деньги.",
+            leaves_out_with_laws: "Фискальные правила — те, что заданы в сценарии, и меняются только так, как в нём может измениться закон: на перечисленные в нём альтернативные законы, с заданной вероятностью в год. Деньги приносят только проекты, перечисленные в сценарии, и только через перечисленные в нём платежи. Риски сверх заданных (продажа рудника, пересмотр соглашения, задержка или нецелевое использование денег) в цифрах не учтены, как и то, на что айыл аймак тратит деньги.",
+            rules: "Бюджетные правила: как расходовать деньги во времени",
+            rules_text: "Каждое правило превращает поступающие от проектов деньги в расходы через собственный резерв айыл аймака, на тех же смоделированных вариантах будущего, что и расходование по мере поступления. Первый график сравнивает, сколько каждое правило позволяет потратить за весь период (приведённая стоимость; левый край полосы — сумма, которую превышают 9 вариантов из 10); остальные показывают, как растёт резерв при каждом правиле.",
+            laws: "Изменения закона",
             about: "Цифры получены из множества смоделированных вариантов будущего (цены, курс валют, добыча, перебои), к каждому из которых применены фискальные правила сценария. «В 9 из 10 вариантов» означает, что 90 % смоделированных вариантов дают не меньше этой суммы.",
             prov_scenario: "Сценарий",
             prov_seed: "Начальное число (seed)",
@@ -438,6 +473,10 @@ pub fn texts(lang: Lang) -> Texts {
             judgements: "Эксперттик божомолдор: эч бир булак бербегендиктен сценарий [U] деп белгилеген маанилер (сценарийде жазылгандай)",
             leaves_out_title: "Модель эмнени эске албайт",
             leaves_out: "Фискалдык эрежелер бардык жылдарда сценарийде берилгендей: мыйзамдын өзгөрүшү каралган эмес. Акчаны сценарийде саналган долбоорлор гана жана анда саналган төлөмдөр аркылуу гана алып келет. Берилгенден тышкаркы тобокелдер (кендин сатылышы, келишимдин кайра каралышы, акчанын кечигиши же максатсыз колдонулушу) сандарда эске алынган эмес, айыл аймактын акчаны эмнеге жумшаганы да эске алынган эмес.",
+            leaves_out_with_laws: "Фискалдык эрежелер сценарийде берилгендей жана мыйзам анда өзгөрө алгандай гана өзгөрөт: анда саналган альтернативдүү мыйзамдарга, жылына берилген ыктымалдык менен. Акчаны сценарийде саналган долбоорлор гана жана анда саналган төлөмдөр аркылуу гана алып келет. Берилгенден тышкаркы тобокелдер (кендин сатылышы, келишимдин кайра каралышы, акчанын кечигиши же максатсыз колдонулушу) сандарда эске алынган эмес, айыл аймактын акчаны эмнеге жумшаганы да эске алынган эмес.",
+            rules: "Бюджеттик эрежелер: акчаны убакыт боюнча коротуу",
+            rules_text: "Ар бир эреже долбоорлордон келген акчаны айыл аймактын өз резерви аркылуу чыгашага айлантат, келген боюнча коротуу менен бирдей моделделген келечектерде. Биринчи график ар бир эреже бүт мезгилде канча коротууга мүмкүндүк берерин салыштырат (келтирилген нарк; тилкенин сол учу — 10 келечектин 9у ашкан сумма); калгандары ар бир эреже боюнча резерв канчалык өсөрүн көрсөтөт.",
+            laws: "Мыйзамдын өзгөрүшү",
             about: "Сандар баалардын, валюта курсунун, өндүрүштүн жана үзгүлтүктөрдүн көптөгөн моделделген келечектеринен алынган; ар бирине сценарийдин фискалдык эрежелери колдонулган. «10 келечектин 9унда» деген моделделген келечектердин 90 % кеминде ушул сумманы берет дегенди билдирет.",
             prov_scenario: "Сценарий",
             prov_seed: "Баштапкы сан (seed)",
