@@ -55,7 +55,14 @@ pub fn parse_origins(s: &str) -> Result<Vec<i32>, Failure> {
             "--origins {s}: expected two calendar years such as 2016..2022 (or one year)"
         ))
     };
-    let year = |x: &str| x.trim().parse::<i32>().map_err(|_| bad());
+    // Calendar years, as the actuals file has them (which also keeps `b - a` from overflowing).
+    let year = |x: &str| {
+        x.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1000..=9999).contains(y))
+            .ok_or_else(bad)
+    };
     let (a, b) = match s.split_once("..") {
         Some((a, b)) => (year(a)?, year(b.trim_start_matches('='))?),
         None => (year(s)?, year(s)?),

@@ -517,6 +517,13 @@ fn numeric_key(
     key: &str,
     problems: &mut Vec<String>,
 ) -> Option<KeyValue> {
+    // Targets name calendar years of the scenario's horizon, which these keys would move.
+    if matches!(key, "scenario.start_year" | "scenario.years") {
+        problems.push(format!(
+            "{flag} {key}: moves the horizon that the targets' years are read in; solve a rate, a share, a probability or an amount instead"
+        ));
+        return None;
+    }
     match tunable.value(variant, key) {
         Err(why) => {
             problems.push(format!("{flag} {key}: {why}"));

@@ -95,7 +95,10 @@ pub fn frame(rows: &[Scored]) -> PolarsResult<DataFrame> {
         Column::new("wis".into(), f(&|r| r.scores.wis)),
         Column::new(
             "median_ratio".into(),
-            f(&|r| r.scores.quantiles.p50() / r.actual.amount),
+            // Null where nothing was published (an amount of 0 has no ratio).
+            rows.iter()
+                .map(|r| ratio(r.scores.quantiles.p50(), r.actual.amount))
+                .collect::<Vec<Option<f64>>>(),
         ),
     ]);
     DataFrame::new(rows.len(), cols)
@@ -227,7 +230,7 @@ pub fn summary(rows: &[Scored], origins: bool) -> String {
             r.actual.stream.clone(),
             m(r.actual.amount),
             m(q.p50()),
-            format!("{:.2}", q.p50() / r.actual.amount),
+            ratio(q.p50(), r.actual.amount).map_or("–".into(), |x| format!("{x:.2}")),
             format!("{}-{}", m(q.p10()), m(q.p90())),
             format!("{:.2}", r.scores.pit),
         ]);
@@ -265,4 +268,9 @@ pub fn summary(rows: &[Scored], origins: bool) -> String {
         m(mean(&|x| x.wis))
     ));
     s
+}
+
+/// The model's median over the published amount, when that amount is not 0.
+fn ratio(median: f64, published: f64) -> Option<f64> {
+    (published != 0.0).then(|| median / published)
 }

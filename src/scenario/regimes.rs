@@ -115,10 +115,25 @@ fn specs(node: &Node, sources: &SourceMap, d: &mut Diags) -> Vec<Spec> {
         let (path, origin) = (r.path.clone(), r.origin);
         r.finish(d, keys::REGIME);
         let mut ok = true;
-        for op in &ops {
+        for (k, op) in ops.iter().enumerate() {
             if let Err(msg) = settable(&op.path) {
                 d.error(op.origin, format!("{path}.set[\"{}\"]", op.path), msg);
                 ok = false;
+            }
+            // As in an instrument (section 5), a rate and a scale exclude each other.
+            if let Some(id) = op.path.strip_suffix(".rate_scale") {
+                if ops[..k]
+                    .iter()
+                    .chain(&ops[k + 1..])
+                    .any(|o| o.path == format!("{id}.rate"))
+                {
+                    d.error(
+                        op.origin,
+                        format!("{path}.set[\"{}\"]", op.path),
+                        format!("the regime sets both `{id}.rate` and `{id}.rate_scale`; give one of them (setting one drops the other)"),
+                    );
+                    ok = false;
+                }
             }
         }
         if ops.is_empty() && has_set {
@@ -189,7 +204,7 @@ fn settable(path: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "a regime may set only an instrument's {} (`instrument.<id>.rate`) or a fund's disburse (`fund.<id>.disburse`); found `{path}`",
+            "a regime may set only a whole key among an instrument's {} (`instrument.<id>.rate`, a whole `route`) or a fund's disburse (`fund.<id>.disburse`); found `{path}`",
             read::quoted(&INSTRUMENT_KEYS)
         ))
     }

@@ -41,7 +41,7 @@ pub struct Entry {
 }
 
 /// The arrays of tables that merge by concatenation (docs/model.md section 1).
-pub const CONCATENATED: [&str; 7] = [
+pub const CONCATENATED: [&str; 8] = [
     "municipality",
     "project",
     "fund",
@@ -49,6 +49,7 @@ pub const CONCATENATED: [&str; 7] = [
     "correlation",
     "variant",
     "budget_rule",
+    "regime",
 ];
 
 impl Value {

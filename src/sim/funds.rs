@@ -62,9 +62,7 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
                             .zip(pops)
                             .map(|(s, pop)| s.uniform().ln() / pop),
                     );
-                    order.clear();
-                    order.extend(0..n);
-                    order.sort_by(|a, c| keys[*c].total_cmp(&keys[*a]).then(a.cmp(c)));
+                    select_winners(&keys, winners, &mut order);
                     for k in 0..n {
                         w.pay[[off + k, t, b]] = 0.0;
                     }
@@ -88,6 +86,53 @@ pub fn simulate(m: &Model, plan: &Plan, seeds: &Seeds, blk: &Block, w: &mut Work
                         *c += x;
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Puts the members with the `winners` largest keys (ties to the lower index) first in
+/// `order`, in no particular order among themselves. Only the set matters (each winner receives
+/// the same share), so they are selected rather than every member sorted; the order is total,
+/// so the set is the one a sort would give.
+fn select_winners(keys: &[f64], winners: usize, order: &mut Vec<usize>) {
+    order.clear();
+    order.extend(0..keys.len());
+    if winners == 0 || winners >= keys.len() {
+        return;
+    }
+    order.select_nth_unstable_by(winners - 1, |a, c| {
+        keys[*c].total_cmp(&keys[*a]).then(a.cmp(c))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selected_winners_are_the_set_a_full_sort_gives() {
+        // Keys with ties and both signs, as ln(u) / population gives (all <= 0) and beyond.
+        let mut x: u64 = 12345;
+        for n in 1..40usize {
+            let keys: Vec<f64> = (0..n)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((x >> 33) % 7) as f64 - 5.0
+                })
+                .collect();
+            for winners in 1..n {
+                let mut sorted: Vec<usize> = (0..n).collect();
+                sorted.sort_by(|a, c| keys[*c].total_cmp(&keys[*a]).then(a.cmp(c)));
+                let mut want = sorted[..winners].to_vec();
+                let mut order = Vec::new();
+                select_winners(&keys, winners, &mut order);
+                let mut got = order[..winners].to_vec();
+                want.sort_unstable();
+                got.sort_unstable();
+                assert_eq!(got, want, "n {n}, winners {winners}, keys {keys:?}");
             }
         }
     }

@@ -27,11 +27,12 @@ pub fn count(
     settings: &Settings,
     x: f64,
 ) -> Result<Point, SimError> {
+    // The caller has checked the variant's name against the scenario.
     let model = scenario
         .models()
         .find(|(name, _)| *name == variant)
         .map(|(_, m)| m)
-        .unwrap_or(&scenario.baseline);
+        .expect("a variant of the scenario");
     let rows = sim::kept_rows(variant, model);
     let located: Vec<target::Located> = targets.iter().map(|t| t.locate(model, &rows)).collect();
     let held: Vec<AtomicU64> = targets.iter().map(|_| AtomicU64::new(0)).collect();
@@ -77,9 +78,17 @@ pub struct Balance {
 }
 
 impl Balance {
-    /// This key's value when the first key is `x`.
+    /// This key's value when the first key is `x`: `v2 - (x - v1)` (exactly `v2` at
+    /// `x = v1`), with a rounding residue snapped to 0, so that the far end of a route's
+    /// shares (x = v1 + v2) gives exactly 0, not -1e-16, which no share may be.
     pub fn at(&self, x: f64) -> f64 {
-        self.v2 - (x - self.v1)
+        let b = self.v2 - (x - self.v1);
+        let scale = 1f64.max(self.v1.abs()).max(self.v2.abs());
+        if b.abs() <= 1e-12 * scale {
+            0.0
+        } else {
+            b
+        }
     }
 }
 
@@ -106,5 +115,33 @@ impl Solved {
             .iter()
             .map(|&k| crate::stats::binomial::clopper_pearson(k, self.check.paths, 0.95))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Balance;
+
+    #[test]
+    fn a_balanced_share_reaches_exactly_zero_at_the_far_end() {
+        // 0.82 - (1 - 0.18) is -1.1e-16 in floating point: no share may be negative.
+        let b = Balance {
+            key: "instrument.x.route.1.share".into(),
+            v1: 0.18,
+            v2: 0.82,
+        };
+        assert_eq!(b.at(1.0), 0.0);
+        assert_eq!(b.at(0.18), 0.82);
+        assert!((b.at(0.5) - 0.5).abs() < 1e-15);
+        // Every split of a hundredth, at its far end.
+        for k in 1..100 {
+            let v1 = k as f64 / 100.0;
+            let b = Balance {
+                key: String::new(),
+                v1,
+                v2: 1.0 - v1,
+            };
+            assert_eq!(b.at(1.0), 0.0, "{v1}");
+        }
     }
 }

@@ -309,3 +309,19 @@ fn the_extensions_tour_writes_the_probability_of_each_law() {
     assert_eq!(sums.len(), 3 * 20);
     assert!(dir.join("charts/baseline/regimes.png").exists());
 }
+
+#[test]
+fn regimes_of_an_included_file_are_kept_beside_the_including_file_s() {
+    // The law-risk scenario declares two regimes; a file that includes it adds a third.
+    let dir = tempfile::tempdir().unwrap();
+    let inc = root().join("scenarios/pilot-law-risk.toml");
+    let text = format!(
+        "format_version = 1\n[scenario]\ninclude = [\"{}\"]\n\n[[regime]]\nname = \"third\"\n[regime.set]\n\"instrument.royalty_gold.rate\" = 0.06\n",
+        inc.display()
+    );
+    let f = dir.path().join("s.toml");
+    std::fs::write(&f, text).unwrap();
+    let s = aimak::scenario::load_file(&f).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = s.baseline.regimes.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["current", "local-2013", "royalty-plus-3", "third"]);
+}

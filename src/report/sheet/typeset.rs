@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn a_sheet_typesets_twice_to_the_same_bytes() {
-        let data = r#"{"lang":"ky","date":[2026,12,4],"title":"Көк-Серек","subtitle":"","headline":[["ү ө ң",true]],"scale":[],"table":{"head":["a","b","c","d"],"unit":"","rows":[["2026","1","2","3"]]},"charts":{"fan":null,"budget":null,"composition":null,"versus":[],"drivers":null,"projects":[]},"risk_title":"","projects_title":"","shortfall":[],"reason":[],"drivers_title":"","npv":[],"variants_title":"","gains":[],"sources_title":"","nominal":"","about":"","sources":[],"scenario_about":[],"judgements_title":"","judgements":[],"leaves_out_title":"","leaves_out":"","provenance":[["aimak","0"]],"footer":"f"}"#;
+        let data = r#"{"lang":"ky","date":[2026,12,4],"title":"Көк-Серек","subtitle":"","headline":[["ү ө ң",true]],"scale":[],"table":{"head":["a","b","c","d"],"unit":"","rows":[["2026","1","2","3"]]},"charts":{"fan":null,"budget":null,"composition":null,"versus":[],"drivers":null,"projects":[],"rules":null,"reserves":[],"laws":null},"risk_title":"","projects_title":"","shortfall":[],"reason":[],"drivers_title":"","rules_title":"","rules_text":"","laws_title":"","laws":[],"npv":[],"variants_title":"","gains":[],"sources_title":"","nominal":"","about":"","sources":[],"scenario_about":[],"judgements_title":"","judgements":[],"leaves_out_title":"","leaves_out":"","provenance":[["aimak","0"]],"footer":"f"}"#;
         let a = pdf(data, vec![], (2026, 12, 4), "x").unwrap();
         let b = pdf(data, vec![], (2026, 12, 4), "x").unwrap();
         assert!(a.starts_with(b"%PDF-"));
