@@ -79,6 +79,7 @@ fn main() -> ExitCode {
             serde_json::to_string_pretty(&aimak::scenario::schema::schema()).expect("json")
         )),
         Command::Run(args) => run(args),
+        Command::Merge(args) => merge(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut script = Vec::new();
@@ -138,6 +139,24 @@ fn run(args: RunArgs) -> Result<(), Stop> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    if let Some(note) = &outcome.note {
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
+    if !quiet {
+        emit(&outcome.summary)?;
+    }
+    Ok(())
+}
+
+fn merge(args: cli::MergeArgs) -> Result<(), Stop> {
+    let quiet = args.quiet;
+    let req = pipeline::shard::MergeRequest {
+        parts: args.parts,
+        out: args.out,
+        force: args.force,
+        threads: args.threads,
+    };
+    let outcome = pipeline::shard::merge(req, &|_, _| {})?;
     if let Some(note) = &outcome.note {
         let _ = writeln!(std::io::stderr(), "{note}");
     }

@@ -10,6 +10,7 @@ pub mod check;
 pub mod export;
 pub mod report;
 pub mod run;
+pub mod shard;
 
 use crate::report::ReportError;
 

@@ -51,6 +51,12 @@ pub fn load_with(path: &Path, files: &Files) -> Result<Scenario, ScenarioErrors>
         .iter()
         .map(|f| f.name.clone())
         .collect();
+    let sources: Vec<(String, String)> = merged
+        .sources
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
     let (result, diagnostics) = from_tree(merged.tree, &merged.sources, &fallback);
     match result {
         Some((baseline, variants, run)) if diagnostics.is_empty() => Ok(Scenario {
@@ -59,6 +65,7 @@ pub fn load_with(path: &Path, files: &Files) -> Result<Scenario, ScenarioErrors>
             run,
             sha256: merged.sha256,
             files: files_read,
+            sources: std::sync::Arc::new(sources),
         }),
         _ => Err(ScenarioErrors { diagnostics }),
     }

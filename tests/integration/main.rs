@@ -22,6 +22,7 @@ mod rules;
 mod safety;
 mod scenarios;
 mod sensitivity;
+mod shards;
 mod sheets;
 mod statistics;
 
