@@ -234,6 +234,13 @@ impl RunJob {
         })
     }
 
+    /// Forces a quantile method (tests: a small run with calibrated quantiles and a second
+    /// pass); by default exact when it fits in memory.
+    #[doc(hidden)]
+    pub fn force_quantiles(&mut self, mode: crate::stats::QuantileMode) {
+        self.settings.quantiles = Some(mode);
+    }
+
     /// What the run will compute and about how much memory it needs, in `lang`: said
     /// before a run starts, so a long or large one is no surprise.
     pub fn outline(&self) -> String {

@@ -314,8 +314,12 @@ impl Cell {
         self.moments.encode(w);
         match &self.quantiles {
             Quantiles::Exact(v, _) => {
+                // In value order: the order values arrive in depends on which worker took
+                // which block, and a part must be the same bytes every time.
+                let mut sorted = v.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
                 w.u8(0);
-                w.f64s(v);
+                w.f64s(&sorted);
             }
             Quantiles::Calibrated(c, _) => {
                 w.u8(1);
