@@ -24,6 +24,7 @@ mod scenarios;
 mod sensitivity;
 mod shards;
 mod sheets;
+mod slurm;
 mod statistics;
 
 use std::path::{Path, PathBuf};
