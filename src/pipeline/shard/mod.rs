@@ -232,11 +232,13 @@ fn rerun_hint(id: &Identity, scenario: &str, shards: &[u64], dir: &Path, refine:
         String::new()
     };
     let first = shards.first().copied().unwrap_or(0);
+    let round = if refine { "ROUND=2 " } else { "" };
     format!(
-        "Run them again, then merge again:\n  Slurm: sbatch --array={} <the job script of round {}> (aimak takes the number of shards from --shards {} there)\n  or, shard by shard: aimak run {scenario} --paths {} --seed {} --shard {first}/{}{refine_flag} --out {}\n",
+        "Run them again, then merge again:\n  Slurm: sbatch --array={} <the job script of round {}> (with --shard env --shards {}),\n    or with aimak's scripts: {round}ARRAY={} deploy/slurm/submit.sh <the same arguments>\n  or, shard by shard: aimak run {scenario} --paths {} --seed {} --shard {first}/{}{refine_flag} --out {}\n",
         list(shards),
         if refine { 2 } else { 1 },
         id.shards,
+        list(shards),
         id.paths,
         id.seed,
         id.shards,
