@@ -324,11 +324,6 @@ impl<'s> Split<'s> {
             self.mode,
         )
     }
-
-    /// The paths a merged set of parts counted.
-    pub fn paths_of(merged: &Merged) -> u64 {
-        merged.accs.first().map_or(0, |a| a.paths)
-    }
 }
 
 #[cfg(test)]
