@@ -234,7 +234,7 @@ fn rerun_hint(id: &Identity, scenario: &str, shards: &[u64], dir: &Path, refine:
     let first = shards.first().copied().unwrap_or(0);
     let round = if refine { "ROUND=2 " } else { "" };
     format!(
-        "Run them again, then merge again:\n  Slurm: sbatch --array={} <the job script of round {}> (with --shard env --shards {}),\n    or with aimak's scripts: {round}ARRAY={} deploy/slurm/submit.sh <the same arguments>\n  or, shard by shard: aimak run {scenario} --paths {} --seed {} --shard {first}/{}{refine_flag} --out {}\n",
+        "Run them again, then merge again:\n  Slurm: sbatch --array={} <the job script of round {}> (with --shard env --shards {}),\n    or with aimak's scripts: {round}ARRAY={} deploy/slurm/submit.sh <the same arguments>\n  or, shard by shard: aimak run {scenario} --paths {} --seed {} --shard {first}/{}{refine_flag} --out {} (with the other options of round 1)\n",
         list(shards),
         if refine { 2 } else { 1 },
         id.shards,
@@ -538,7 +538,7 @@ pub fn merge(
                 return Ok(RunOutcome {
                     out: req.out.clone(),
                     summary: format!(
-                        "round 1 merged: some histogram buckets hold too many paths, so quantiles need round 2.\nThe request is in {}. Run every shard again with --refine {} (Slurm: the job script of round 2, --array=0-{}), then merge again:\n  aimak run {scenario_arg} --paths {} --seed {} --shard I/{k} --refine {} --out {}\n  aimak merge {} --out {}\n",
+                        "round 1 merged: some histogram buckets hold too many paths, so quantiles need round 2.\nThe request is in {}. Run every shard again with --refine {} (Slurm: the job script of round 2, --array=0-{}), then merge again:\n  aimak run {scenario_arg} --paths {} --seed {} --shard I/{k} --refine {} --out {} (with the other options of round 1)\n  aimak merge {} --out {}\n",
                         request_path.display(),
                         dir.display(),
                         k - 1,
