@@ -41,6 +41,10 @@ that cannot be written).";
 pub enum Command {
     /// Simulate a scenario and write tables and charts (the built-in scenario without a file).
     Run(RunArgs),
+    /// Merge the parts of a run split across machines (`aimak run --shard I/K`) into the same
+    /// output folder one process would write; or, when quantiles need a second round, write
+    /// its request and say how to run it (docs/shards.md).
+    Merge(MergeArgs),
     /// Validate scenario files and describe each valid one; nothing is simulated.
     Check {
         /// Scenario files to check.
@@ -196,6 +200,41 @@ pub struct RunArgs {
     /// out. The overview page and the national charts always cover every municipality.
     #[arg(long = "charts", value_name = "WHICH")]
     pub charts: Vec<String>,
+    /// Simulate only shard I of K of this run (paths floor(I*N/K) .. floor((I+1)*N/K)) and
+    /// write its part into --out, for `aimak merge` (docs/shards.md). `env` reads the shard
+    /// from a job array: SLURM_ARRAY_TASK_ID (submit --array=0-(K-1)) or JOB_COMPLETION_INDEX
+    /// (a Kubernetes Indexed Job).
+    #[arg(long, value_name = "I/K|env")]
+    pub shard: Option<String>,
+    /// The number of shards K for `--shard env` (else AIMAK_SHARDS, or for a Slurm array
+    /// submitted as --array=0-(K-1) its task count).
+    #[arg(long, value_name = "K", requires = "shard")]
+    pub shards: Option<u64>,
+    /// Round 2 of a shard: collect the values that the request `aimak merge` wrote in DIR
+    /// asks for (nothing when it asks for none).
+    #[arg(long, value_name = "DIR", requires = "shard")]
+    pub refine: Option<PathBuf>,
+    /// No progress bar and no summary on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The flags of `aimak merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folders of parts (every *.part file in them) or part files, of every shard of one run.
+    /// A request for round 2, if one is needed, is written into the first.
+    #[arg(required = true, value_name = "PART_DIR")]
+    pub parts: Vec<PathBuf>,
+    /// Output folder of the merged results.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+    /// Replace an existing --out folder that aimak wrote.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// No progress bar and no summary on the terminal.
     #[arg(long, short)]
     pub quiet: bool,
@@ -406,6 +445,9 @@ impl From<RunArgs> for RunRequest {
             export: a.export.into_iter().map(Format::from).collect(),
             prices: a.prices.into(),
             charts: a.charts,
+            shard: a.shard,
+            shards: a.shards,
+            refine: a.refine,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! report writes tables and charts. [`pipeline`] runs each command from validated settings to
 //! a finished result; the command line (`main.rs`, `cli.rs`) only parses flags and prints.
 
+pub(crate) mod codec;
 mod describe;
 mod diag;
 pub mod lang;

@@ -83,6 +83,7 @@ fn main() -> ExitCode {
             .map_err(Stop::from)
             .and_then(|outcome| emit(&outcome.summary)),
         Command::Solve(args) => solve(args),
+        Command::Merge(args) => merge(args),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut script = Vec::new();
@@ -164,6 +165,24 @@ fn solve(args: SolveArgs) -> Result<(), Stop> {
     };
     let outcome = job.execute(&progress)?;
     emit(&outcome.text)
+}
+
+fn merge(args: cli::MergeArgs) -> Result<(), Stop> {
+    let quiet = args.quiet;
+    let req = pipeline::shard::MergeRequest {
+        parts: args.parts,
+        out: args.out,
+        force: args.force,
+        threads: args.threads,
+    };
+    let outcome = pipeline::shard::merge(req, &|_, _| {})?;
+    if let Some(note) = &outcome.note {
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
+    if !quiet {
+        emit(&outcome.summary)?;
+    }
+    Ok(())
 }
 
 /// Writes to standard output. A reader that went away ends the command quietly; any other

@@ -140,6 +140,9 @@ pub struct Scenario {
     pub sha256: String,
     /// Names of the files read (the scenario first).
     pub files: Vec<String>,
+    /// The name and text of every file read, in order: a shard's part carries them, so that
+    /// `aimak merge` reads the scenario from the parts alone (docs/shards.md).
+    pub sources: std::sync::Arc<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ pub mod check;
 pub mod export;
 pub mod report;
 pub mod run;
+pub mod shard;
 pub mod solve;
 
 use crate::report::ReportError;

@@ -38,25 +38,39 @@ pub struct RunRequest {
     pub prices: Basis,
     /// The words of `--charts`: the municipalities with charts and sheets of their own.
     pub charts: Vec<String>,
+    /// `--shard I/K` or `--shard env`: simulate one shard of a split run and write its part
+    /// (docs/shards.md).
+    pub shard: Option<String>,
+    /// `--shards K`: the number of shards, for `--shard env`.
+    pub shards: Option<u64>,
+    /// `--refine DIR`: round 2 of a shard, answering the request of `aimak merge` in DIR.
+    pub refine: Option<PathBuf>,
 }
 
 /// A run with every setting checked and every default resolved.
 pub struct RunJob {
-    scenario: Scenario,
+    pub(super) scenario: Scenario,
+    /// The scenario file as given (for the commands a split run suggests).
+    pub(super) scenario_arg: String,
     /// Variants in run order, baseline first.
-    variants: Vec<String>,
-    settings: Settings,
+    pub(super) variants: Vec<String>,
+    pub(super) settings: Settings,
     precision: Option<f64>,
-    out: PathBuf,
+    pub(super) out: PathBuf,
     /// Whether an existing aimak folder at `out` may be replaced.
     replace: bool,
-    lang: Lang,
+    pub(super) lang: Lang,
     sensitivity: bool,
     keep_paths: bool,
-    report: bool,
-    export: Vec<crate::report::export::Format>,
-    prices: Basis,
+    pub(super) report: bool,
+    pub(super) export: Vec<crate::report::export::Format>,
+    pub(super) prices: Basis,
     charts: Selection,
+    /// The words of `--charts`, as given.
+    pub(super) charts_words: Vec<String>,
+    /// One shard of a split run, and with `refine` its round 2.
+    shard: Option<super::shard::ShardSpec>,
+    pub(super) refine: Option<PathBuf>,
 }
 
 /// What a finished run reports besides its folder.
@@ -100,6 +114,41 @@ impl RunJob {
             }
         }
         sim::check_paths(paths).map_err(Failure::input)?;
+        let shard = match &req.shard {
+            None => {
+                if req.refine.is_some() {
+                    return Err(Failure::input(
+                        "--refine is round 2 of a split run: give it with --shard I/K (the same shard as in round 1)",
+                    ));
+                }
+                if req.shards.is_some() {
+                    return Err(Failure::input("--shards K goes with --shard env"));
+                }
+                None
+            }
+            Some(word) => {
+                let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+                let spec = super::shard::ShardSpec::resolve(word, req.shards, &env)
+                    .map_err(Failure::input)?;
+                for (asked, flag, why) in [
+                    (req.keep_paths, "--keep-paths", "run the paths you want in one process"),
+                    (req.sensitivity, "--sensitivity", "run it in one process"),
+                    (req.precision.is_some(), "--precision", "find the paths it needs in one process, then split a run with that --paths"),
+                ] {
+                    if asked {
+                        return Err(Failure::input(format!(
+                            "--shard cannot be combined with {flag}: a shard's part holds statistics only; {why}"
+                        )));
+                    }
+                }
+                if req.out.is_none() {
+                    return Err(Failure::input(
+                        "--shard needs --out PART_DIR: the folder where the shards' parts are written, shared by the shards and `aimak merge`",
+                    ));
+                }
+                Some(spec)
+            }
+        };
         if req.prices == Basis::StartYear && !scenario.with_real_prices() {
             return Err(Failure::input(
                 "--prices start-year needs a cpi driver (scenario.cpi) to deflate with; this scenario has none, so its money is nominal only",
@@ -125,8 +174,13 @@ impl RunJob {
             .out
             .clone()
             .unwrap_or_else(|| Path::new("output").join(report::slug(&scenario.baseline.name)));
+        let scenario_arg = req
+            .scenario
+            .as_ref()
+            .map_or(String::new(), |p| p.display().to_string());
         Ok(RunJob {
             scenario,
+            scenario_arg,
             variants,
             settings,
             precision: req.precision,
@@ -142,7 +196,49 @@ impl RunJob {
                 .collect(),
             prices: req.prices,
             charts,
+            charts_words: req.charts.clone(),
+            shard,
+            refine: req.refine.clone(),
         })
+    }
+
+    /// The run whose shards' parts `aimak merge` merges: their scenario, settings and
+    /// options, writing to the merge's folder.
+    pub(super) fn for_merge(
+        scenario: Scenario,
+        id: &super::shard::part::Identity,
+        settings: Settings,
+        req: &super::shard::MergeRequest,
+        scenario_arg: String,
+    ) -> Result<RunJob, Failure> {
+        let (lang, prices, export) = super::shard::options_of(id)?;
+        let charts = Selection::parse(&id.charts);
+        Ok(RunJob {
+            scenario,
+            scenario_arg,
+            variants: id.variants.clone(),
+            settings,
+            precision: None,
+            out: req.out.clone(),
+            replace: req.force,
+            lang,
+            sensitivity: false,
+            keep_paths: false,
+            report: id.report,
+            export,
+            prices,
+            charts,
+            charts_words: id.charts.clone(),
+            shard: None,
+            refine: None,
+        })
+    }
+
+    /// Forces a quantile method (tests: a small run with calibrated quantiles and a second
+    /// pass); by default exact when it fits in memory.
+    #[doc(hidden)]
+    pub fn force_quantiles(&mut self, mode: crate::stats::QuantileMode) {
+        self.settings.quantiles = Some(mode);
     }
 
     /// What the run will compute and about how much memory it needs, in `lang`: said
@@ -150,7 +246,21 @@ impl RunJob {
     pub fn outline(&self) -> String {
         let names: Vec<&str> = self.variants.iter().map(String::as_str).collect();
         let o = sim::outline(&self.scenario, &names, &self.settings);
-        report::summary::outline(self.lang, &o, self.precision.is_some())
+        let whole = report::summary::outline(self.lang, &o, self.precision.is_some());
+        match self.shard {
+            None => whole,
+            Some(s) => {
+                let span = sim::shard::shard_paths(self.settings.paths, s.index(), s.count());
+                let round = if self.refine.is_some() { 2 } else { 1 };
+                format!(
+                    "Shard {} of {}, round {round}: paths {}..{} of this run. {whole}",
+                    s.index(),
+                    s.count(),
+                    span.start,
+                    span.end
+                )
+            }
+        }
     }
 
     /// Simulates and writes the output folder. `progress(done, total)` is called as blocks
@@ -162,6 +272,9 @@ impl RunJob {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(self.settings.threads)
             .build_global();
+        if let Some(spec) = self.shard {
+            return super::shard::run_shard(&self, spec, progress);
+        }
         let staging = Staging::new(&self.out, self.replace)?;
         let names: Vec<&str> = self.variants.iter().map(String::as_str).collect();
         let selected = sim::selected(&self.scenario, &names);
@@ -206,9 +319,33 @@ impl RunJob {
         };
         let results = results.map_err(Failure::runtime)?;
         drop(sender);
+        let mut outcome = self.publish(staging, &results, writer)?;
+        outcome.note = precision.map(|p| {
+            let verdict = if p.reached { "reached" } else { "not reached" };
+            format!(
+                "precision {:.2}% {verdict} with {} paths (largest standard error {:.3}% of its mean); `--paths {}` reproduces these tables",
+                p.target * 100.0,
+                p.paths,
+                p.worst * 100.0,
+                p.paths
+            )
+        });
+        Ok(outcome)
+    }
+
+    /// Writes the tables, charts, pages and manifest of finished `results` into `staging`
+    /// and renames it into place: the end of `aimak run`, and of `aimak merge`.
+    pub(super) fn publish(
+        &self,
+        staging: Staging,
+        results: &crate::results::Results,
+        writer: Option<kept::PathWriter>,
+    ) -> Result<RunOutcome, Failure> {
+        let names: Vec<&str> = self.variants.iter().map(String::as_str).collect();
+        let selected = sim::selected(&self.scenario, &names);
         let baseline = &self.scenario.baseline;
-        let prov = Provenance::new(&results, &baseline.name, &self.scenario.sha256);
-        let (mut frames, mut files) = report::write_tables(&results, &prov, staging.dir())?;
+        let prov = Provenance::new(results, &baseline.name, &self.scenario.sha256);
+        let (mut frames, mut files) = report::write_tables(results, &prov, staging.dir())?;
         if let Some(w) = writer {
             files.push((kept::FILE.to_string(), w.finish()?));
         }
@@ -303,11 +440,11 @@ impl RunJob {
         }
         if !catalog.rules.is_empty() {
             summary.push('\n');
-            summary.push_str(&report::summary::rules(&results, &catalog, self.lang));
+            summary.push_str(&report::summary::rules(results, &catalog, self.lang));
         }
         if !catalog.regimes.is_empty() {
             summary.push('\n');
-            summary.push_str(&report::summary::laws(&results, &catalog, self.lang));
+            summary.push_str(&report::summary::laws(results, &catalog, self.lang));
         }
         if let Some(shares) = &shares {
             summary.push('\n');
@@ -321,16 +458,6 @@ impl RunJob {
         };
         manifest.write(staging.dir())?;
         staging.commit()?;
-        let note = precision.map(|p| {
-            let verdict = if p.reached { "reached" } else { "not reached" };
-            format!(
-                "precision {:.2}% {verdict} with {} paths (largest standard error {:.3}% of its mean); `--paths {}` reproduces these tables",
-                p.target * 100.0,
-                p.paths,
-                p.worst * 100.0,
-                p.paths
-            )
-        });
         if self.report {
             summary.push_str(&report::summary::sheets(
                 self.lang,
@@ -338,10 +465,10 @@ impl RunJob {
             ));
         }
         Ok(RunOutcome {
-            out: self.out,
+            out: self.out.clone(),
             // Names from the scenario may hold control characters: never raw to a terminal.
             summary: crate::diag::printable(&summary).into_owned(),
-            note,
+            note: None,
         })
     }
 }

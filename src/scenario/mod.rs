@@ -53,6 +53,12 @@ fn from_merged(merged: load::Merged, path: &Path) -> Result<Scenario, ScenarioEr
         .iter()
         .map(|f| f.name.clone())
         .collect();
+    let sources: Vec<(String, String)> = merged
+        .sources
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
     let (result, diagnostics) = from_tree(merged.tree, &merged.sources, &fallback, &[]);
     match result {
         Some((baseline, variants, run)) if diagnostics.is_empty() => Ok(Scenario {
@@ -61,6 +67,7 @@ fn from_merged(merged: load::Merged, path: &Path) -> Result<Scenario, ScenarioEr
             run,
             sha256: merged.sha256,
             files: files_read,
+            sources: std::sync::Arc::new(sources),
         }),
         _ => Err(ScenarioErrors { diagnostics }),
     }
@@ -137,6 +144,13 @@ impl Tunable {
                 run,
                 sha256: self.sha256.clone(),
                 files: self.files.clone(),
+                sources: std::sync::Arc::new(
+                    self.sources
+                        .files
+                        .iter()
+                        .map(|f| (f.name.clone(), f.text.clone()))
+                        .collect(),
+                ),
             }),
             _ => Err(ScenarioErrors { diagnostics }),
         }

@@ -3,6 +3,7 @@
 use super::plan::{MuniStream, Plan};
 use super::projects::ProjectPaths;
 use super::{compare, Block, Work};
+use crate::codec::{DecodeError, Reader, Writer};
 use crate::model::Model;
 use crate::stats::{self, calibrated, Cell, Moments};
 use rayon::prelude::*;
@@ -234,6 +235,147 @@ impl Accumulators {
             *a += b;
         }
         self.paths += o.paths;
+    }
+}
+
+impl Edges {
+    /// SHA-256 of every cell's edges (their bits, in cell order), hex: parts computed with
+    /// other edges (another build, another machine's arithmetic) are refused by it.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for e in self.cells.iter().chain(&self.diff) {
+            h.update((e.len() as u64).to_le_bytes());
+            for x in e.iter() {
+                h.update(x.to_bits().to_le_bytes());
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// The encoding of a shard's part (docs/shards.md): every statistic a block adds to, so that
+/// merged parts are the accumulators of one process.
+impl Accumulators {
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        w.u64(self.paths);
+        for c in self.cells.iter().chain(&self.diff) {
+            c.encode(w);
+        }
+        for m in &self.means {
+            m.encode(w);
+        }
+        for counts in [&self.states, &self.laws, &self.better, &self.material] {
+            w.u64s(counts);
+        }
+    }
+
+    /// Accumulators of the shape of `empty` (a fresh set for the variant) as
+    /// [`Accumulators::encode`] wrote them; calibrated cells take `edges`.
+    pub(crate) fn decode(
+        mut empty: Accumulators,
+        edges: Option<&Edges>,
+        r: &mut Reader,
+    ) -> Result<Accumulators, DecodeError> {
+        empty.paths = r.u64()?;
+        for (i, c) in empty.cells.iter_mut().enumerate() {
+            *c = Cell::decode(r, edges.map(|e| &e.cells[i]))?;
+        }
+        for (i, c) in empty.diff.iter_mut().enumerate() {
+            *c = Cell::decode(r, edges.map(|e| &e.diff[i]))?;
+        }
+        for m in empty.means.iter_mut() {
+            *m = Moments::decode(r)?;
+        }
+        r.u64s_into(&mut empty.states, "project states")?;
+        r.u64s_into(&mut empty.laws, "laws in force")?;
+        r.u64s_into(&mut empty.better, "paired gains")?;
+        r.u64s_into(&mut empty.material, "material gains")?;
+        Ok(empty)
+    }
+
+    /// The buckets each cell of these second-pass accumulators collects: a refine request.
+    pub(crate) fn encode_wanted(&self, w: &mut Writer) {
+        for (k, c) in self.cells.iter().chain(&self.diff).enumerate() {
+            let wanted = c.wanted();
+            if !wanted.is_empty() {
+                w.u64(k as u64 + 1);
+                w.u64s(&wanted.iter().map(|b| *b as u64).collect::<Vec<u64>>());
+            }
+        }
+        w.u64(0);
+    }
+
+    /// Second-pass accumulators of the shape of `empty` that collect the buckets
+    /// [`Accumulators::encode_wanted`] wrote, placed by `edges`.
+    pub(crate) fn decode_wanted(
+        empty: &Accumulators,
+        edges: &Edges,
+        r: &mut Reader,
+    ) -> Result<Accumulators, DecodeError> {
+        let mut cells = vec![Cell::skip(); empty.cells.len()];
+        let mut diff = vec![Cell::skip(); empty.diff.len()];
+        let n = cells.len();
+        let mut last = 0;
+        loop {
+            let k = r.u64()? as usize;
+            if k == 0 {
+                break;
+            }
+            if k <= last || k > n + diff.len() {
+                return Err(DecodeError(format!(
+                    "request: cell {k} out of order or range"
+                )));
+            }
+            last = k;
+            let wanted = r
+                .u64s()?
+                .into_iter()
+                .map(|b| {
+                    u32::try_from(b)
+                        .map_err(|_| DecodeError("request: a bucket out of range".into()))
+                })
+                .collect::<Result<Vec<u32>, DecodeError>>()?;
+            let (slot, e) = if k - 1 < n {
+                (&mut cells[k - 1], &edges.cells[k - 1])
+            } else {
+                (&mut diff[k - 1 - n], &edges.diff[k - 1 - n])
+            };
+            let top = (e.len() + e.len().saturating_sub(1) * calibrated::SUBS + 2) as u32;
+            if wanted.iter().any(|b| *b >= top) {
+                return Err(DecodeError(format!(
+                    "request: cell {k} asks for a bucket it has not"
+                )));
+            }
+            *slot = Cell::collecting(e.clone(), wanted);
+        }
+        Ok(empty.emptied(cells, diff))
+    }
+
+    /// The values these second-pass accumulators collected.
+    pub(crate) fn encode_collected(&self, w: &mut Writer) {
+        for c in self.cells.iter().chain(&self.diff) {
+            c.encode_collected(w);
+        }
+    }
+
+    /// Adds values collected elsewhere ([`Accumulators::encode_collected`]) to these
+    /// second-pass accumulators.
+    pub(crate) fn decode_collected(&mut self, r: &mut Reader) -> Result<(), DecodeError> {
+        for c in self.cells.iter_mut().chain(self.diff.iter_mut()) {
+            c.decode_collected(r)?;
+        }
+        Ok(())
+    }
+
+    /// Whether these second-pass accumulators hold every value `first` (the finished first
+    /// pass) counted in the buckets they collect.
+    pub(crate) fn collected_all(&self, first: &Accumulators) -> bool {
+        self.cells
+            .iter()
+            .zip(&first.cells)
+            .chain(self.diff.iter().zip(&first.diff))
+            .all(|(c, f)| c.collected_all(f))
     }
 }
 

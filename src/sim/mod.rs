@@ -30,6 +30,7 @@ mod regimes;
 pub(crate) mod rng;
 pub mod rules;
 pub mod sensitivity;
+pub mod shard;
 mod trace;
 mod work;
 
@@ -239,10 +240,7 @@ fn run_inner(
     let mode = quantile_mode(cells_of(&prepared), settings);
     let n_blocks = settings.paths.div_ceil(LANES as u64) as usize;
     let pilot_blocks = (PILOT_PATHS / LANES as u64) as usize;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads.max(1))
-        .build()
-        .map_err(|e| SimError::Threads(settings.threads, e.to_string()))?;
+    let pool = pool_of(settings)?;
     let done = AtomicUsize::new(0);
     let pass = Pass {
         prepared: &prepared,
@@ -253,6 +251,7 @@ fn run_inner(
         progress,
         done: &done,
         n_blocks,
+        span: (0, settings.paths),
     };
     // The most values an exact cell holds: all paths, or the pilot's.
     let room = match mode {
@@ -268,6 +267,26 @@ fn run_inner(
         QuantileMode::Exact => pass.run(&pool, 0..n_blocks, &exact, None)?,
         QuantileMode::Calibrated => calibrated(pass, &pool, pilot_blocks, &exact)?,
     };
+    conclude(&prepared, &pool, merged, settings, mode)
+}
+
+/// The worker threads of a run.
+fn pool_of(settings: &Settings) -> Result<rayon::ThreadPool, SimError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads.max(1))
+        .build()
+        .map_err(|e| SimError::Threads(settings.threads, e.to_string()))
+}
+
+/// The results of every variant's merged accumulators (all paths counted, crowded buckets
+/// collected), or the error of a value that cannot be summed.
+fn conclude(
+    prepared: &[Prepared],
+    pool: &rayon::ThreadPool,
+    merged: Vec<Accumulators>,
+    settings: &Settings,
+    mode: QuantileMode,
+) -> Result<Results, SimError> {
     let mut out = Vec::new();
     for (p, mut acc) in prepared.iter().zip(merged) {
         if let Some(e) = overflow(p, &acc) {
@@ -339,15 +358,7 @@ fn calibrated(
     let mut merged = pass.run(pool, pilot_blocks..pass.n_blocks, &fresh, Some(start))?;
     // Second pass, only if needed: the few quantile buckets that hold too many paths (a
     // cluster narrower than the pilot could see) collect their values exactly.
-    let second: Vec<Option<Accumulators>> =
-        pool.install(|| merged.iter().map(Accumulators::refinement).collect());
-    if second.iter().any(Option::is_some) {
-        let mut templates: Vec<Accumulators> = second
-            .into_iter()
-            .zip(&merged)
-            .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
-            .collect();
-        restrict_to_collecting(pass.prepared, &mut templates);
+    if let Some(templates) = second_pass(pass.prepared, pool, &merged) {
         let collect = |v: usize| templates[v].clone();
         let again = Pass {
             keep: None,
@@ -360,6 +371,27 @@ fn calibrated(
         }
     }
     Ok(merged)
+}
+
+/// The accumulators of a second pass over `merged` (every path counted): cells that collect
+/// the values of their crowded buckets, or `None` when no bucket is crowded.
+fn second_pass(
+    prepared: &[Prepared],
+    pool: &rayon::ThreadPool,
+    merged: &[Accumulators],
+) -> Option<Vec<Accumulators>> {
+    let second: Vec<Option<Accumulators>> =
+        pool.install(|| merged.iter().map(Accumulators::refinement).collect());
+    if second.iter().all(Option::is_none) {
+        return None;
+    }
+    let mut templates: Vec<Accumulators> = second
+        .into_iter()
+        .zip(merged)
+        .map(|(s, m)| s.unwrap_or_else(|| m.skipping()))
+        .collect();
+    restrict_to_collecting(prepared, &mut templates);
+    Some(templates)
 }
 
 /// In a second pass only the municipalities with a cell that collects values (their own, or a
@@ -403,6 +435,8 @@ struct Pass<'a> {
     progress: &'a (dyn Fn(usize, usize) + Sync),
     done: &'a AtomicUsize,
     n_blocks: usize,
+    /// The paths this pass simulates (all of them, or a shard's): blocks are clipped to it.
+    span: (u64, u64),
 }
 
 impl Pass<'_> {
@@ -449,10 +483,11 @@ impl Pass<'_> {
                 }
                 let works = works.get_or_insert_with(&new_works);
                 let accs = accs.get_or_insert_with(|| (0..prepared.len()).map(fresh).collect());
-                let first = k as u64 * LANES as u64;
+                let first = (k as u64 * LANES as u64).max(self.span.0);
+                let end = ((k as u64 + 1) * LANES as u64).min(self.span.1);
                 let blk = Block {
                     first,
-                    lanes: (self.settings.paths - first).min(LANES as u64) as usize,
+                    lanes: end.saturating_sub(first) as usize,
                     width: LANES,
                 };
                 for (v, ((p, w), acc)) in prepared

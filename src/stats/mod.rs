@@ -11,6 +11,7 @@ pub mod scores;
 mod simd;
 pub(crate) mod wide;
 
+use crate::codec::{DecodeError, Reader, Writer};
 use calibrated::{Calibrated, Edges, Prefetch};
 pub use moments::{MeanSd, Moments};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -304,6 +305,110 @@ impl Cell {
             sd: m.sd,
             q,
             rank_error,
+        }
+    }
+}
+
+/// The encoding of a shard's part (docs/shards.md).
+impl Cell {
+    /// Moments and quantiles: every value of an exact cell, the counts of a calibrated one.
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        self.moments.encode(w);
+        match &self.quantiles {
+            Quantiles::Exact(v, _) => {
+                // In value order: the order values arrive in depends on which worker took
+                // which block, and a part must be the same bytes every time.
+                let mut sorted = v.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
+                w.u8(0);
+                w.f64s(&sorted);
+            }
+            Quantiles::Calibrated(c, _) => {
+                w.u8(1);
+                locked(c).encode(w);
+            }
+            Quantiles::Collect(_) | Quantiles::Skip => unreachable!("a first-pass part"),
+        }
+    }
+
+    /// A cell as [`Cell::encode`] wrote it; a calibrated one gets `edges` (`None` in a run
+    /// with exact quantiles, where a calibrated cell is an error).
+    pub(crate) fn decode(r: &mut Reader, edges: Option<&Arc<Edges>>) -> Result<Cell, DecodeError> {
+        let moments = Moments::decode(r)?;
+        let quantiles = match (r.u8()?, edges) {
+            (0, _) => {
+                let v = r.f64s()?;
+                let n = v.len();
+                Quantiles::Exact(v, n)
+            }
+            (1, Some(e)) => {
+                let c = Arc::new(Mutex::new(Calibrated::decode(e.clone(), r)?));
+                let p = Prefetch::of(&c);
+                Quantiles::Calibrated(c, p)
+            }
+            (k, _) => return Err(DecodeError(format!("a cell of an unexpected kind {k}"))),
+        };
+        Ok(Cell { moments, quantiles })
+    }
+
+    /// The values a second-pass cell collected, bucket by bucket (nothing for a cell that
+    /// collects nothing).
+    pub(crate) fn encode_collected(&self, w: &mut Writer) {
+        if let Quantiles::Collect(k) = &self.quantiles {
+            for v in &k.values {
+                w.f64s(v);
+            }
+        }
+    }
+
+    /// Adds values collected elsewhere, as [`Cell::encode_collected`] wrote them, to this
+    /// second-pass cell.
+    pub(crate) fn decode_collected(&mut self, r: &mut Reader) -> Result<(), DecodeError> {
+        if let Quantiles::Collect(k) = &mut self.quantiles {
+            for v in k.values.iter_mut() {
+                v.extend(r.f64s()?);
+            }
+        }
+        Ok(())
+    }
+
+    /// The buckets this second-pass cell collects (empty if none).
+    pub(crate) fn wanted(&self) -> &[u32] {
+        match &self.quantiles {
+            Quantiles::Collect(k) => &k.wanted,
+            _ => &[],
+        }
+    }
+
+    /// A second-pass cell that collects the values of buckets `wanted` of a cell with `edges`.
+    pub(crate) fn collecting(edges: Arc<Edges>, wanted: Vec<u32>) -> Cell {
+        let quantiles = if wanted.is_empty() {
+            Quantiles::Skip
+        } else {
+            Quantiles::Collect(Box::new(Collect {
+                edges,
+                values: vec![Vec::new(); wanted.len()],
+                wanted,
+            }))
+        };
+        Cell {
+            moments: Moments::default(),
+            quantiles,
+        }
+    }
+
+    /// Whether this second-pass cell holds, bucket by bucket, as many values as `calibrated`
+    /// (the finished first-pass cell) counted in them.
+    pub(crate) fn collected_all(&self, calibrated: &Cell) -> bool {
+        match (&self.quantiles, &calibrated.quantiles) {
+            (Quantiles::Collect(k), Quantiles::Calibrated(c, _)) => {
+                let c = locked(c);
+                k.wanted
+                    .iter()
+                    .zip(&k.values)
+                    .all(|(b, v)| c.bucket_count(*b) == v.len() as u64)
+            }
+            _ => true,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use super::simd;
 use super::wide::U384;
+use crate::codec::{DecodeError, Reader, Writer};
 
 const SCALE: f64 = (1u64 << 20) as f64;
 /// Fixed-point magnitudes below this are summed in 64-bit lanes ([`Moments::add_moderate`]).
@@ -275,6 +276,77 @@ impl Moments {
             mean,
             sd,
         }
+    }
+}
+
+/// The encoding of a shard's part (docs/shards.md): the exact sums, so that merged parts
+/// give the same bits as one process.
+impl Moments {
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        let flags = self.big.is_some() as u8
+            | (self.overflow as u8) << 1
+            | match self.same {
+                Same::Empty => 0,
+                Same::All(_) => 1 << 2,
+                Same::Mixed => 2 << 2,
+            };
+        w.u8(flags);
+        if let Same::All(bits) = self.same {
+            w.u64(bits);
+        }
+        w.u64(self.n);
+        w.i128(self.sum);
+        w.var(self.sq_lo);
+        w.u64(self.sq_hi);
+        if let Some(b) = &self.big {
+            for x in [&b.pos, &b.neg, &b.sq] {
+                for limb in x.0 {
+                    w.u64(limb);
+                }
+            }
+            match b.bad {
+                None => w.u8(0),
+                Some(x) => {
+                    w.u8(1);
+                    w.f64(x);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn decode(r: &mut Reader) -> Result<Moments, DecodeError> {
+        let flags = r.u8()?;
+        let same = match flags >> 2 {
+            0 => Same::Empty,
+            1 => Same::All(r.u64()?),
+            2 => Same::Mixed,
+            k => return Err(DecodeError(format!("moments: unknown kind {k}"))),
+        };
+        let mut m = Moments {
+            n: r.u64()?,
+            sum: r.i128()?,
+            sq_lo: r.var()?,
+            sq_hi: r.u64()?,
+            big: None,
+            overflow: flags & 2 != 0,
+            same,
+        };
+        if flags & 1 != 0 {
+            let mut wide = || -> Result<U384, DecodeError> {
+                let mut x = U384::default();
+                for limb in x.0.iter_mut() {
+                    *limb = r.u64()?;
+                }
+                Ok(x)
+            };
+            let (pos, neg, sq) = (wide()?, wide()?, wide()?);
+            let bad = match r.u8()? {
+                0 => None,
+                _ => Some(r.f64()?),
+            };
+            m.big = Some(Box::new(Big { pos, neg, sq, bad }));
+        }
+        Ok(m)
     }
 }
 

@@ -4,6 +4,8 @@
 //! "linear": for sorted values `x[0..n]` and probability `p`, `h = (n-1) p`, and the quantile
 //! is `x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])`.
 
+use crate::codec::{DecodeError, Reader, Writer};
+
 /// The probabilities reported everywhere, in column order.
 pub const PROBS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 pub const NAMES: [&str; 7] = ["p05", "p10", "p25", "p50", "p75", "p90", "p95"];
@@ -399,6 +401,65 @@ impl Sketch {
     /// bucket share involved: an upper bound on their rank error.
     pub fn quantiles(&self) -> ([f64; 7], f64) {
         from_order_stats(self.count(), |r, n| self.order_stat(r, n))
+    }
+}
+
+/// The encoding of a shard's part (docs/shards.md).
+impl Side {
+    fn encode(&self, w: &mut Writer) {
+        w.u64(self.bits as u64);
+        w.i128(self.max_span as i128);
+        w.i128(self.lo as i128);
+        w.u64(self.counts.len() as u64);
+        for c in &self.counts {
+            w.u64(*c as u64);
+        }
+        w.f64(self.min);
+        w.f64(self.max);
+        w.u64(self.at_min);
+        w.u64(self.at_max);
+    }
+
+    fn decode(r: &mut Reader) -> Result<Side, DecodeError> {
+        let bits = r.u32()?;
+        let int = |r: &mut Reader| -> Result<i64, DecodeError> {
+            i64::try_from(r.i128()?).map_err(|_| DecodeError("sketch: a bound out of range".into()))
+        };
+        let max_span = int(r)?;
+        let lo = int(r)?;
+        let n = r.len(1)?;
+        let counts = (0..n)
+            .map(|_| r.u32())
+            .collect::<Result<Vec<u32>, DecodeError>>()?;
+        if bits > MAX_BITS {
+            return Err(DecodeError(format!("sketch: {bits} bits")));
+        }
+        Ok(Side {
+            bits,
+            max_span,
+            lo,
+            counts,
+            min: r.f64()?,
+            max: r.f64()?,
+            at_min: r.u64()?,
+            at_max: r.u64()?,
+        })
+    }
+}
+
+impl Sketch {
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        w.u64(self.zeros);
+        self.pos.encode(w);
+        self.neg.encode(w);
+    }
+
+    pub(crate) fn decode(r: &mut Reader) -> Result<Sketch, DecodeError> {
+        Ok(Sketch {
+            zeros: r.u64()?,
+            pos: Side::decode(r)?,
+            neg: Side::decode(r)?,
+        })
     }
 }
 

@@ -23,7 +23,9 @@ mod rules;
 mod safety;
 mod scenarios;
 mod sensitivity;
+mod shards;
 mod sheets;
+mod slurm;
 mod solve;
 mod statistics;
 

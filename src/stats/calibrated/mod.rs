@@ -21,6 +21,7 @@ pub use edges::{edges_from_pilot, Edges, BATCH};
 pub use prefetch::Prefetch;
 
 use super::quantile::{from_order_stats, Sketch};
+use crate::codec::{DecodeError, Reader, Writer};
 use edges::{at_position, Slot};
 use std::sync::Arc;
 
@@ -324,5 +325,53 @@ impl Calibrated {
             let l = self.order_stat(r, n, &mut walk);
             (l.value, l.share)
         })
+    }
+}
+
+/// The encoding of a shard's part (docs/shards.md): the counts, not the edges (every shard
+/// and `aimak merge` compute the same edges from the same pilot paths).
+impl Calibrated {
+    /// The non-zero counts as (gap from the previous one, count), the tails and the count
+    /// below. Values collected in a second pass are not part of it (they travel apart).
+    pub(crate) fn encode(&self, w: &mut Writer) {
+        let nonzero = (0..self.counts.len())
+            .filter(|i| self.count_at(*i) > 0)
+            .count();
+        w.u64(nonzero as u64);
+        let mut last = 0;
+        for i in 0..self.counts.len() {
+            let c = self.count_at(i);
+            if c > 0 {
+                w.u64((i - last) as u64);
+                w.u64(c);
+                last = i;
+            }
+        }
+        self.tails.encode(w);
+        w.u64(self.below);
+    }
+
+    /// A histogram with `edges` holding the counts `r` gives.
+    pub(crate) fn decode(edges: Arc<Edges>, r: &mut Reader) -> Result<Calibrated, DecodeError> {
+        let mut c = Calibrated::new(edges);
+        let n = r.len(2)?;
+        let mut at = 0usize;
+        for _ in 0..n {
+            at = at
+                .checked_add(r.u64()? as usize)
+                .filter(|i| *i < c.counts.len())
+                .ok_or_else(|| {
+                    DecodeError("histogram: a bucket beyond the cell's edges (were the parts computed with other edges?)".into())
+                })?;
+            c.bump(at, r.u64()?);
+        }
+        c.tails = Sketch::decode(r)?;
+        c.below = r.u64()?;
+        if c.below > c.tails.count() {
+            return Err(DecodeError(
+                "histogram: more values below than in the tails".into(),
+            ));
+        }
+        Ok(c)
     }
 }
