@@ -10,17 +10,7 @@ const SCENARIO: &str = "scenarios/backtest/published-receipts.toml";
 const ACTUALS: &str = "scenarios/backtest/actuals.csv";
 
 fn read(dir: &Path) -> (DataFrame, Vec<(String, Option<String>)>) {
-    let mut reader = ParquetReader::new(std::fs::File::open(dir.join("backtest.parquet")).unwrap());
-    let kv = reader
-        .get_metadata()
-        .unwrap()
-        .key_value_metadata
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|kv| (kv.key, kv.value))
-        .collect();
-    (reader.finish().unwrap(), kv)
+    super::parquet_with_metadata(&dir.join("backtest.parquet"))
 }
 
 fn f64s(df: &DataFrame, name: &str) -> Vec<f64> {

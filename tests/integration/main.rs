@@ -37,6 +37,25 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A Parquet table and its key-value metadata (the provenance aimak writes).
+pub fn parquet_with_metadata(
+    path: &Path,
+) -> (polars::prelude::DataFrame, Vec<(String, Option<String>)>) {
+    use polars::prelude::{ParquetReader, SerReader};
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = ParquetReader::new(file);
+    let kv = reader
+        .get_metadata()
+        .unwrap()
+        .key_value_metadata
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|kv| (kv.key, kv.value))
+        .collect();
+    (reader.finish().unwrap(), kv)
+}
+
 pub fn aimak(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_aimak"))
         .args(args)

@@ -93,6 +93,16 @@ name = "no-law-risk"
     )
 }
 
+/// `text` with a gbm driver `gold` (start 100) for the hazard to rise with.
+fn with_gold(text: &str, drift: f64, volatility: f64) -> String {
+    text.replace(
+        "[driver.price]",
+        &format!(
+            "[driver.gold]\nmodel = \"gbm\"\nstart = 100.0\ndrift = {drift}\nvolatility = {volatility}\n\n[driver.price]"
+        ),
+    )
+}
+
 fn run(s: &Scenario, paths: u64, threads: usize) -> Results {
     let names: Vec<&str> = s.models().map(|(n, _)| n).collect();
     let settings = sim::Settings {
@@ -225,9 +235,10 @@ fn the_hazard_rises_with_its_driver_and_the_choice_follows_the_weights() {
     // A price that rises by half each year without noise (gbm, volatility 0): the hazard of
     // the first decision is 0.2 * 1.5 = 0.3; the law then changes to `alt` (weight 1) or
     // `big` (weight 2) with probabilities 0.1 and 0.2. No lag: year 1 shows the decision.
-    let text = hand("{ base = 0.2, driver = \"gold\", elasticity = 1.0 }", 0).replace(
-        "[driver.price]",
-        "[driver.gold]\nmodel = \"gbm\"\nstart = 100.0\ndrift = 0.4054651081081644\nvolatility = 0.0\n\n[driver.price]",
+    let text = with_gold(
+        &hand("{ base = 0.2, driver = \"gold\", elasticity = 1.0 }", 0),
+        0.4054651081081644,
+        0.0,
     ) + "\n[[regime]]\nname = \"big\"\nweight = 2.0\n[regime.set]\n\"instrument.royalty.rate\" = 0.5\n";
     let n = 40_000u64;
     let r = run(&scenario(&text), n, 2);
@@ -254,9 +265,10 @@ fn the_hazard_rises_with_its_driver_and_the_choice_follows_the_weights() {
 
 #[test]
 fn laws_keep_the_same_bits_at_any_thread_count_and_conserve_money() {
-    let text = hand("{ base = 0.3, driver = \"gold\", elasticity = 1.5 }", 1).replace(
-        "[driver.price]",
-        "[driver.gold]\nmodel = \"gbm\"\nstart = 100.0\ndrift = 0.02\nvolatility = 0.3\n\n[driver.price]",
+    let text = with_gold(
+        &hand("{ base = 0.3, driver = \"gold\", elasticity = 1.5 }", 1),
+        0.02,
+        0.3,
     );
     let s = scenario(&text);
     // 1000 paths: 4 blocks shared among the threads. `sim::run` checks conservation in

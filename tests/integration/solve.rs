@@ -168,16 +168,7 @@ fn solve_parquet_holds_the_grid_the_search_the_answer_and_its_check() {
         assert_eq!(*h as f64 / 1000.0, p);
     }
     // Provenance as in every table, a chart in both formats, and a manifest listing them.
-    let mut reader = ParquetReader::new(std::fs::File::open(out.join("solve.parquet")).unwrap());
-    let kv: Vec<(String, Option<String>)> = reader
-        .get_metadata()
-        .unwrap()
-        .key_value_metadata
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|kv| (kv.key, kv.value))
-        .collect();
+    let (_, kv) = super::parquet_with_metadata(&out.join("solve.parquet"));
     for (key, value) in [
         ("seed", "7"),
         ("paths", "1000"),
