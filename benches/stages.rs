@@ -4,6 +4,7 @@
 //! second (criterion's elements/s), all from one run, so the stages compare as ratios.
 //!
 //!     cargo bench --bench stages
+//!     cargo bench --bench stages -- national-limits   # the run against its limits
 
 use aimak::sim::bench::StageBench;
 use aimak::sim::Stage;
@@ -12,7 +13,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let file = dir.path().join("national.toml");
-    std::fs::write(&file, aimak::synth::national(1)).expect("write the national scenario");
+    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
+        .expect("write the national scenario");
     let s = aimak::scenario::load_file(&file).expect("national scenario");
     let mut plain = StageBench::new(&s, false).expect("pilot");
     let mut counted = StageBench::new(&s, true).expect("pilot");
@@ -41,7 +43,8 @@ fn stages(c: &mut Criterion) {
 fn national(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let file = dir.path().join("national.toml");
-    std::fs::write(&file, aimak::synth::national(1)).expect("write the national scenario");
+    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
+        .expect("write the national scenario");
     let s = aimak::scenario::load_file(&file).expect("national scenario");
     let paths = 2_048u64;
     let muni_years = (s.baseline.municipalities.len() * s.baseline.years) as u64 * paths;
@@ -67,5 +70,43 @@ fn national(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, national);
+/// The limits of the national run, in one run so they compare as ratios: the whole run
+/// (statistics, tables in memory), the same paths with the statistics off, and their random
+/// draws alone, at one thread and at all.
+fn limits(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let file = dir.path().join("national.toml");
+    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
+        .expect("write the national scenario");
+    let s = aimak::scenario::load_file(&file).expect("national scenario");
+    let paths = 2_048u64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mut g = c.benchmark_group("national-limits");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(paths));
+    for threads in [1, cores] {
+        g.bench_function(format!("whole-run-{threads}-thread"), |b| {
+            b.iter(|| {
+                let settings = aimak::sim::Settings {
+                    paths,
+                    seed: 1,
+                    threads,
+                    quantiles: None,
+                };
+                aimak::sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).expect("run")
+            })
+        });
+        g.bench_function(format!("simulation-only-{threads}-thread"), |b| {
+            b.iter(|| aimak::sim::bench::simulate_only(&s, paths, threads).expect("simulate"))
+        });
+        g.bench_function(format!("draws-only-{threads}-thread"), |b| {
+            b.iter(|| aimak::sim::bench::draws_only(&s, paths, threads))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, national, limits);
 criterion_main!(benches);

@@ -134,7 +134,12 @@ pub enum Command {
         /// Seed of the synthetic places and projects (and the scenario's [run] seed).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Write to this file instead of standard output.
+        /// The earlier national scenario, without competitive funds, correlations, a bootstrap
+        /// driver, a lag or a one-off (its figures stay comparable).
+        #[arg(long)]
+        classic: bool,
+        /// Write to this file instead of standard output (a file there is replaced only if
+        /// `aimak synth` wrote it).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },

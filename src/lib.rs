@@ -9,6 +9,7 @@
 pub(crate) mod codec;
 mod describe;
 mod diag;
+mod files;
 pub mod lang;
 pub mod model;
 pub mod pipeline;

@@ -90,13 +90,16 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "aimak", &mut script);
             emit(&String::from_utf8_lossy(&script))
         }
-        Command::Synth { seed, out } => {
-            let text = aimak::synth::national(seed);
+        Command::Synth { seed, classic, out } => {
+            let form = if classic {
+                aimak::synth::Form::Classic
+            } else {
+                aimak::synth::Form::Whole
+            };
+            let text = aimak::synth::national(seed, form);
             match out {
                 None => emit(&text),
-                Some(path) => std::fs::write(&path, text).map_err(|e| {
-                    Failure::Runtime(format!("cannot write {}: {e}", path.display())).into()
-                }),
+                Some(path) => aimak::synth::write(&path, &text).map_err(|e| e.into()),
             }
         }
         Command::Chart {

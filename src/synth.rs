@@ -3,6 +3,12 @@
 //! the kinds and sizes the domain notes list, the 2019 fiscal regime with district and oblast
 //! funds everywhere, 30 years and two policy variants. The same seed gives the same file.
 //!
+//! Two forms ([`Form`]): the whole format (the default) and the classic file that earlier
+//! national figures were measured on. The whole form adds what a national user's file has and
+//! the classic one left out: competitive district funds with 3 winners, two correlations, a
+//! bootstrap driver, a lagged instrument and a one-off; both have mean-reverting drivers,
+//! rate scales, payment probabilities and planned projects with start risk.
+//!
 //! Places are synthetic; sizes follow DOMAIN facts (scenarios/README.md): about 9,200 people
 //! per ayil aimak before the 2024 reform (4.16 M rural people over 453 ayil aimaks), budgets of
 //! 5-30 M KGS with a 29% own share and the rest an equalisation grant, and mines of 0.5-1.5 t
@@ -130,6 +136,29 @@ pub const YEARS: usize = 30;
 const REGIME: &str = include_str!("../scenarios/regimes/kg-2019.toml");
 const LOCAL_TAXES: &str = include_str!("../scenarios/regimes/kg-local-taxes.toml");
 
+/// The district fund of [`REGIME`], whose allocation line the whole form replaces.
+const DISTRICT_FUND: &str = "id = \"rdf\"";
+const POPULATION_ALLOCATION: &str = "allocation = \"population\"";
+
+/// The social package is agreed on a year's results and paid the next year; a mine's start
+/// brings a one-off compensation for the farmland it converts (DOMAIN §4, Non-Tax Revenue Code
+/// arts. 149-150, whose budget destination is unsourced: here the host).
+const WHOLE_INSTRUMENTS: &str = r#"lag_years = 1
+
+[[instrument]]
+id = "land_conversion"
+label = { en = "Land conversion compensation", ru = "Компенсация за трансформацию земель", ky = "Жерлерди трансформациялоо үчүн компенсация" }
+reference = "Non-Tax Revenue Code arts. 149-150 (DOMAIN §4); amount synthetic, median 20 M KGS; destination [U]"
+applies_to = { kinds = ["mine"] }
+base = "one_off"
+at = "start"
+amount = { median = 20e6, sigma = 0.5 }
+indexed = true
+probability = 0.8
+route = [ { to = "host", share = 1.0 } ]
+counts_for_grant = false
+"#;
+
 struct Place {
     id: String,
     district: &'static str,
@@ -141,13 +170,27 @@ fn lognormal(rng: &mut ChaCha8Rng, median: f64, sigma: f64) -> f64 {
     median * (sigma * z).exp()
 }
 
+/// Which national scenario [`national`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// Every part of the format a national run meets (the default).
+    Whole,
+    /// The earlier file: population funds only, no correlation, no lag, no bootstrap driver,
+    /// no one-off. Kept so that figures measured on it stay comparable.
+    Classic,
+}
+
+/// The first words of every file `aimak synth` writes: how it knows a file it may replace.
+pub const HEADER: &str = "# A synthetic national scenario written by `aimak synth";
+
 /// The national scenario as TOML text.
-pub fn national(seed: u64) -> String {
+pub fn national(seed: u64, form: Form) -> String {
+    let whole = form == Form::Whole;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        r#"# A synthetic national scenario written by `aimak synth --seed {seed}`: 450 municipalities in
+        r#"{HEADER} --seed {seed}{}`: 450 municipalities in
 # the 7 oblasts and 40 districts, 40 projects, the 2019 fiscal regime, 30 years, two variants.
 # Places and projects are synthetic; their sizes follow the facts in scenarios/README.md.
 format_version = 1
@@ -196,13 +239,6 @@ start = 9500.0
 drift = 0.02
 volatility = 0.20
 
-[driver.coal]
-unit = "KGS/t"
-model = "gbm"
-start = 4000.0
-drift = 0.05
-volatility = 0.10
-
 [driver.milk]
 unit = "KGS/l"
 model = "mean_reverting"
@@ -210,8 +246,41 @@ start = 40.0
 long_run = 45.0
 speed = 0.5
 volatility = 0.15
-"#
+"#,
+        if whole { "" } else { " --classic" }
     );
+    if whole {
+        // Coal's year-on-year changes are resampled from a price history (synthetic, rising
+        // about 10% a year like the domestic price), and copper moves with gold.
+        let _ = writeln!(
+            o,
+            r#"[driver.coal]
+unit = "KGS/t"
+model = "bootstrap"
+history = [2500.0, 2700.0, 2800.0, 3100.0, 3300.0, 3600.0, 3700.0, 4000.0]
+reference = "Synthetic history of a domestic coal price, about 10% a year"
+
+[[correlation]]
+drivers = ["gold", "kgs_per_usd"]
+rho = 0.2
+
+[[correlation]]
+drivers = ["gold", "copper"]
+rho = 0.4
+"#
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            r#"[driver.coal]
+unit = "KGS/t"
+model = "gbm"
+start = 4000.0
+drift = 0.05
+volatility = 0.10
+"#
+        );
+    }
 
     // Places: 450 municipalities spread over the 40 districts in proportion, 11 or 12 each.
     let districts: Vec<(&str, &str)> = DISTRICTS
@@ -337,7 +406,7 @@ amount = {{ median = 10e6, sigma = 1.0 }}
 probability = 0.6
 route = [ {{ to = "host", share = 0.5 }}, {{ to = "host_community", share = 0.5 }} ]
 counts_for_grant = false
-
+{}
 [[variant]]
 name = "partnership"
 label = {{ en = "Partnership agreements", ru = "Соглашения о партнёрстве", ky = "Өнөктөштүк келишимдери" }}
@@ -351,7 +420,8 @@ label = {{ en = "2% paid wholly to the host (2013 rule)", ru = "2% полнос�
 [variant.set]
 "instrument.infra_2pct_register.route" = [ {{ to = "host", share = 1.0 }} ]
 "instrument.infra_2pct_other.route" = [ {{ to = "host", share = 1.0 }} ]
-"#
+"#,
+        if whole { WHOLE_INSTRUMENTS } else { "" }
     );
     // Oblasts and districts in Russian and Kyrgyz.
     let _ = writeln!(o, "[place_names]");
@@ -362,6 +432,7 @@ label = {{ en = "2% paid wholly to the host (2013 rule)", ru = "2% полнос�
     // The 2019 regime, inline so that the file stands alone.
     for fragment in [REGIME, LOCAL_TAXES] {
         let mut skip_scenario = false;
+        let mut in_district_fund = false;
         for line in fragment.lines() {
             let l = line.trim_start();
             if l.starts_with("format_version") {
@@ -378,10 +449,31 @@ label = {{ en = "2% paid wholly to the host (2013 rule)", ru = "2% полнос�
                     continue;
                 }
             }
+            if l.starts_with("[[") {
+                in_district_fund = false;
+            }
+            in_district_fund |= line == DISTRICT_FUND;
+            // The whole form has district funds award their payout to 3 winners a year.
+            if whole && in_district_fund && line == POPULATION_ALLOCATION {
+                let _ = writeln!(o, "allocation = {{ competitive = {{ winners = 3 }} }}");
+                continue;
+            }
             let _ = writeln!(o, "{line}");
         }
     }
     o
+}
+
+/// Writes a scenario of [`national`] to `path`, whole; a file there is replaced only if
+/// `aimak synth` wrote it.
+pub fn write(path: &std::path::Path, text: &str) -> Result<(), crate::pipeline::Failure> {
+    crate::files::write_whole(
+        path,
+        text.as_bytes(),
+        |b| b.starts_with(HEADER.as_bytes()),
+        "a scenario written by aimak synth",
+    )
+    .map_err(crate::pipeline::Failure::input)
 }
 
 #[cfg(test)]
@@ -390,9 +482,15 @@ mod tests {
 
     #[test]
     fn the_national_scenario_is_valid_deterministic_and_national_sized() {
-        let a = national(7);
-        assert_eq!(a, national(7));
-        assert_ne!(a, national(8));
+        for form in [Form::Whole, Form::Classic] {
+            check_national(form);
+        }
+    }
+
+    fn check_national(form: Form) {
+        let a = national(7, form);
+        assert_eq!(a, national(7, form));
+        assert_ne!(a, national(8, form));
         let files = crate::scenario::load::Files::Memory(vec![("n.toml".into(), a)]);
         let s = crate::scenario::load_with(std::path::Path::new("n.toml"), &files)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -415,5 +513,21 @@ mod tests {
         assert_eq!(s.variants.len(), 2);
         // One district fund per district and one oblast fund per oblast.
         assert_eq!(m.funds.len(), 47);
+        if form == Form::Whole {
+            // What the classic file leaves out.
+            use crate::model::{Allocation, DriverKind};
+            let competitive = |f: &crate::model::Fund| {
+                matches!(f.allocation, Allocation::Competitive { winners: 3 })
+            };
+            assert_eq!(m.funds.iter().filter(|f| competitive(f)).count(), 40);
+            // gold, the exchange rate and copper in one matrix.
+            assert_eq!(m.correlation.drivers.len(), 3);
+            assert!(m
+                .drivers
+                .iter()
+                .any(|d| matches!(d.kind, DriverKind::Bootstrap { .. })));
+            assert!(m.instruments.iter().any(|i| i.lag_years == 1));
+            assert!(m.instruments.iter().any(|i| i.id == "land_conversion"));
+        }
     }
 }

@@ -213,8 +213,10 @@ fn add_to_statistics(
     nb: usize,
 ) {
     for (s, v) in vals.iter().enumerate().take(n_s) {
-        let cell = plan.muni_cell(mu, s, t);
-        stats::add_in_order(&mut acc.cells, cell, &v[..nb]);
+        // A fixed share of a fund's payout is summarised from the fund's outflow.
+        if plan.shares[mu][s].is_none() {
+            stats::add_in_order(&mut acc.cells, plan.muni_cell(mu, s, t), &v[..nb]);
+        }
         for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {
             *n += x * plan.discount[t];
         }

@@ -8,6 +8,7 @@ use crate::results::{
 use crate::stats::{Cell, Summary};
 use rayon::prelude::*;
 
+/// A placeholder: no NPV (level streams), or a cell not yet summarised.
 const NO_NPV: Summary = Summary {
     mean: f64::NAN,
     sd: f64::NAN,
@@ -21,7 +22,30 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
     let n = acc.paths.max(1) as f64;
     // Sorting (exact quantiles) or walking histograms is the costly part: in parallel.
     let diff: Vec<Summary> = acc.diff.par_iter_mut().map(Cell::finish).collect();
-    let cells: Vec<Summary> = acc.cells.par_iter_mut().map(Cell::finish).collect();
+    // A stream that is a fixed share of a fund's payout was not counted: its statistics are
+    // the fund's outflow's, scaled (`Plan::shares`).
+    let mut scaled = vec![None; acc.cells.len()];
+    for (mu, shares) in plan.shares.iter().enumerate() {
+        for s in (0..shares.len()).filter(|&s| shares[s].is_some()) {
+            for t in 0..t_n {
+                scaled[plan.muni_cell(mu, s, t)] = plan.scaled_cell(mu, s, t);
+            }
+        }
+    }
+    let mut cells: Vec<Summary> = acc
+        .cells
+        .par_iter_mut()
+        .zip(&scaled)
+        .map(|(cell, scaled)| match scaled {
+            Some(_) => NO_NPV,
+            None => cell.finish(),
+        })
+        .collect();
+    for (c, scaled) in scaled.iter().enumerate() {
+        if let Some((from, share)) = *scaled {
+            cells[c] = cells[from].scaled(share);
+        }
+    }
     let compare = p.compare.as_ref().map(|cp| {
         cp.pairs
             .iter()

@@ -151,6 +151,12 @@ pub struct Plan {
     pub real: bool,
     /// Per municipality and stream: where its values come from.
     pub sources: Vec<Vec<Source>>,
+    /// Per municipality and stream: the share `c` of its fund's payout when the stream is a
+    /// fixed share of it (a population or equal split). Its value is then `c` times the
+    /// fund's outflow in every path and year, and a positive multiple of a variable has that
+    /// multiple of its mean, sd and quantiles: its yearly statistics are the outflow cell's,
+    /// scaled ([`Plan::scaled_cell`]), and are not counted value by value.
+    pub shares: Vec<Vec<Option<f64>>>,
     /// Per municipality and year: the equalisation grant before indexation and clawback, and
     /// the spending need before indexation (if it has one).
     pub grant: Vec<Vec<f64>>,
@@ -215,7 +221,39 @@ pub struct Plan {
     pub rule_means: Vec<usize>,
 }
 
+/// Per municipality and stream, its fixed share of a fund's payout, if it is one
+/// ([`Plan::shares`]); a share of zero is counted like any stream.
+fn shares_of(sources: &[Vec<Source>], splits: &[Split]) -> Vec<Vec<Option<f64>>> {
+    sources
+        .iter()
+        .map(|ss| {
+            ss.iter()
+                .map(|src| match *src {
+                    Source::Pay(f, k) => match &splits[f] {
+                        Split::Fixed { weights, total } => {
+                            Some(weights[k] / total).filter(|c| *c > 0.0)
+                        }
+                        Split::Drawn { .. } => None,
+                    },
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
 impl Plan {
+    /// For a stream that is a fixed share of a fund's payout ([`Plan::shares`]): the fund's
+    /// outflow cell in year `t` and the share, of which this stream's cell is the multiple.
+    #[inline]
+    pub fn scaled_cell(&self, mu: usize, s: usize, t: usize) -> Option<(usize, f64)> {
+        let c = self.shares[mu][s]?;
+        let Source::Pay(f, _) = self.sources[mu][s] else {
+            return None;
+        };
+        Some((self.fund_cells + f * 3 * self.years + self.years + t, c))
+    }
+
     /// The cell of municipality `mu`'s stream `s` in year `t`. Years outside, streams inside:
     /// budgets are computed year by year, and add each year's streams to consecutive cells.
     #[inline]
@@ -409,7 +447,7 @@ impl Plan {
             rule_means.push(n_means);
             n_means += others * rules::means_per_rule(years);
         }
-        let sources = streams
+        let sources: Vec<Vec<Source>> = streams
             .iter()
             .enumerate()
             .map(|(mu, ss)| {
@@ -438,6 +476,8 @@ impl Plan {
                     .collect()
             })
             .collect();
+        let splits: Vec<Split> = m.funds.iter().map(|f| Split::of(f, m)).collect();
+        let shares = shares_of(&sources, &splits);
         let mut stream_rows = Vec::with_capacity(nm);
         let mut n_rows = 0;
         for s in &streams {
@@ -447,6 +487,7 @@ impl Plan {
         Plan {
             years,
             sources,
+            shares,
             grant: m
                 .municipalities
                 .iter()
@@ -472,7 +513,7 @@ impl Plan {
             oblast_streams,
             memberships,
             counted_munis,
-            splits: m.funds.iter().map(|f| Split::of(f, m)).collect(),
+            splits,
             fund_live,
             driver_keys: m
                 .drivers

@@ -126,6 +126,20 @@ pub struct Summary {
     pub rank_error: f64,
 }
 
+impl Summary {
+    /// The summary of `c` times the values summarised, for `c > 0`: a positive multiple of a
+    /// variable has that multiple of its mean, sd and quantiles, and the same ranks.
+    pub fn scaled(&self, c: f64) -> Summary {
+        debug_assert!(c > 0.0);
+        Summary {
+            mean: c * self.mean,
+            sd: c * self.sd,
+            q: self.q.map(|x| c * x),
+            rank_error: self.rank_error,
+        }
+    }
+}
+
 impl Cell {
     pub fn exact() -> Cell {
         Cell::exact_for(usize::MAX)
@@ -443,6 +457,28 @@ pub fn discount_factors(rate: f64, years: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A share of a variable, summarised from the variable's summary: by hand, a quarter of
+    /// 1, 2, 3, 4, 5 has mean 0.75, sd 0.25 * 1.5811.. and median 0.75, and its ranks are the
+    /// variable's (the same rank error).
+    #[test]
+    fn a_positive_multiple_has_that_multiple_of_every_statistic() {
+        let mut whole = Cell::exact();
+        whole.add_all(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+        let mut quarter = Cell::exact();
+        quarter.add_all(&[0.25, 0.5, 0.75, 1.0, 1.25]);
+        let (w, q) = (whole.finish(), quarter.finish());
+        let s = Summary {
+            rank_error: 0.004,
+            ..w
+        }
+        .scaled(0.25);
+        assert_eq!(s.mean, 0.75);
+        assert!((s.sd - 0.25 * 2.5f64.sqrt()).abs() < 1e-15);
+        assert_eq!(s.q, q.q);
+        assert_eq!(s.q[3], 0.75);
+        assert_eq!(s.rank_error, 0.004);
+    }
 
     /// An exact cell never holds room for more values than its run has paths (a run of 600
     /// paths in blocks of 256 would otherwise grow to 1024), merged or not.

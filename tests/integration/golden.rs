@@ -94,7 +94,7 @@ fn fingerprint(paths: u64, dir: &Path, out: &mut BTreeMap<String, String>) {
 
 fn run_all() -> BTreeMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = aimak::synth::national(1);
+    let scenario = aimak::synth::national(1, aimak::synth::Form::Whole);
     let mut lines = BTreeMap::new();
     for (paths, all) in RUNS {
         // The baseline alone: the scenario without its variants, which come last.

@@ -220,15 +220,19 @@ fn tables_read_back_and_match_the_kept_paths() {
             var.sqrt()
         );
         xs.sort_by(f64::total_cmp);
+        // A member's fixed share of a fund's payout is summarised as that share of the fund's
+        // outflow: the same quantile, rounded once more (a few units in the last place).
+        let ulps = if ss[i].starts_with("fund:") { 4.0 } else { 0.0 };
         for (k, p) in PROBS.iter().enumerate() {
-            assert_eq!(
-                qs[k][i],
-                linear(&xs, *p),
-                "{} {} {} {}",
+            let want = linear(&xs, *p);
+            assert!(
+                (qs[k][i] - want).abs() <= ulps * f64::EPSILON * want.abs(),
+                "{} {} {} {}: {} vs {want}",
                 sv[i],
                 sm[i],
                 ss[i],
-                sy[i]
+                sy[i],
+                qs[k][i]
             );
         }
     }

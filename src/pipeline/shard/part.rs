@@ -202,33 +202,17 @@ pub fn index_in_name(path: &Path) -> Option<(Kind, u64)> {
     Some((kind, rest.split_once("-of-")?.0.parse().ok()?))
 }
 
-/// Writes `bytes` as `dir/name`: under a temporary name first, renamed when complete, so a
-/// file named like a part is always whole, and a shard run again replaces its part whole.
-/// A file at `dir/name` that is not aimak's is never replaced.
+/// Writes `bytes` as `dir/name`, whole (a file named like a part is always complete, and a
+/// shard run again replaces its part whole); a file there that is not aimak's is never replaced.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join(name);
-    if let Ok(meta) = std::fs::symlink_metadata(&path) {
-        let ours = meta.is_file() && std::fs::read(&path).is_ok_and(|b| b.starts_with(MAGIC));
-        if !ours {
-            return Err(format!(
-                "{} exists and is not a file of a split aimak run; aimak does not replace it (move it away, or choose another --out)",
-                path.display()
-            ));
-        }
-    }
-    let tmp = dir.join(format!(".{name}.partial-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })?;
+    crate::files::write_whole(
+        &path,
+        bytes,
+        |b| b.starts_with(MAGIC),
+        "a file of a split aimak run",
+    )?;
     Ok(path)
 }
 
