@@ -39,7 +39,7 @@ impl<'m> StageBench<'m> {
             width: LANES,
         };
         for k in 0..PILOT_PATHS.div_ceil(LANES as u64) {
-            simulate_block(&prepared, &seeds, &block(k), &mut work, &mut pilot)?;
+            simulate_block(&prepared, &seeds, &block(k), &mut work, &mut pilot, None)?;
         }
         let acc = if statistics {
             let edges = pilot.edges();
@@ -65,6 +65,7 @@ impl<'m> StageBench<'m> {
             &mut self.work,
             &mut self.acc,
             stage,
+            None,
         );
     }
 
@@ -111,7 +112,7 @@ pub fn simulate_only(scenario: &Scenario, paths: u64, threads: usize) -> Result<
     pool(threads).install(|| {
         blocks(paths).try_for_each_init(
             || (Work::new(model, &prepared.plan), idle.clone()),
-            |(work, acc), blk| simulate_block(&prepared, &seeds, &blk, work, acc),
+            |(work, acc), blk| simulate_block(&prepared, &seeds, &blk, work, acc, None),
         )
     })
 }

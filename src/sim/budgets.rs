@@ -1,26 +1,29 @@
 //! Municipal budgets: own revenue, the equalisation grant with its clawback, project money
 //! and the spending need (docs/model.md section 3); and their statistics.
 
+use super::compare::{self, Against};
 use super::plan::{Plan, Source};
 use super::rng::{Group, Purpose, Seeds, Stream};
 use super::rules::{self, MuniRules};
 use super::work::lanes_of;
-use super::{Accumulators, Block, Needed, Work};
-use crate::model::Model;
+use super::{Accumulators, Block, Needed, Prepared, Work};
 use crate::stats;
 
 /// Zeros for a lane-wide series that has none yet (last year's counts in the first year).
 const ZEROS: [f64; super::LANES] = [0.0; super::LANES];
 
 /// Computes every municipality's streams in every lane and adds them to the statistics.
+/// A variant compared with the baseline (`against`) is compared municipality by municipality,
+/// as soon as each one's budgets are done.
 pub fn simulate(
-    m: &Model,
-    plan: &Plan,
+    p: &Prepared,
     seeds: &Seeds,
     blk: &Block,
     w: &mut Work,
     acc: &mut Accumulators,
+    against: Option<&Against>,
 ) {
+    let (m, plan) = (p.model, &p.plan);
     let t_n = m.years;
     let lanes = blk.width;
     let nb = blk.lanes;
@@ -41,6 +44,8 @@ pub fn simulate(
         let has_rules = all && !plan.rule_munis[mu].is_empty();
         // This year's values of each stream, per lane (streams without a source stay zero),
         // and each stream's NPV so far.
+        // The first of its rows in `kept`, if values are kept.
+        let first_row = w.kept_row(plan, mu, 0);
         let (vals, npv) = (&mut w.year_vals, &mut w.npv);
         for (v, n) in vals.iter_mut().zip(npv.iter_mut()).take(n_s) {
             v.fill(0.0);
@@ -177,8 +182,7 @@ pub fn simulate(
             }
             if let Some(kept) = &mut w.kept {
                 for (s, v) in vals.iter().enumerate().take(n_s) {
-                    kept[plan.stream_rows[mu] + s][t * lanes..t * lanes + nb]
-                        .copy_from_slice(&v[..nb]);
+                    kept[first_row + s][t * lanes..t * lanes + nb].copy_from_slice(&v[..nb]);
                 }
             }
             add_to_statistics(plan, mu, t, n_s, vals, npv, acc, nb);
@@ -196,6 +200,9 @@ pub fn simulate(
             };
             // A second pass has the means from the first.
             rules::accumulate(&mr, nb, &mut w.rules, acc, acc.active.is_none());
+        }
+        if let (Some(against), Some(kept)) = (against, &w.kept) {
+            compare::compare_muni(against, p, blk, mu, (kept, w.kept_one), acc);
         }
     }
 }

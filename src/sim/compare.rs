@@ -10,7 +10,7 @@
 //! compared where both simulate them, by calendar year, and each NPV is over its own horizon.
 
 use super::plan::Plan;
-use super::{Accumulators, Block, Prepared, Work};
+use super::{Accumulators, Block, Prepared, LANES};
 use crate::model::Model;
 use crate::results::common_years;
 use crate::stats;
@@ -100,27 +100,40 @@ impl ComparePlan {
     }
 }
 
-/// Adds the paired differences of one block of variant `var` against the baseline.
-pub(super) fn compare_block(
-    base: &Prepared,
+/// The baseline's values of a block, which a variant is compared against as its budgets are
+/// computed (the baseline is simulated first in every block).
+pub(crate) struct Against<'a> {
+    pub base: &'a Prepared<'a>,
+    /// The baseline's kept rows, every municipality's.
+    pub kept: &'a [Vec<f64>],
+}
+
+/// Adds the paired differences of municipality `mu` in one block of variant `var` against the
+/// baseline. `kv` holds the variant's rows of `mu` (from its first stream when the variant
+/// keeps one municipality at a time, else every municipality's, as `Plan::stream_rows`).
+pub(crate) fn compare_muni(
+    against: &Against,
     var: &Prepared,
     blk: &Block,
-    wb: &Work,
-    wv: &Work,
+    mu: usize,
+    kv: (&[Vec<f64>], bool),
     acc: &mut Accumulators,
 ) {
+    let base = against.base;
     let cp = var.compare.as_ref().expect("variants have a compare plan");
-    let (kb, kv) = (
-        wb.kept.as_ref().expect("kept"),
-        wv.kept.as_ref().expect("kept"),
-    );
+    let kb = against.kept;
+    let (kv, one) = kv;
+    let first = if one { var.plan.stream_rows[mu] } else { 0 };
     let t_n = cp.years;
     let width = blk.width;
-    let value = |kept: &Vec<Vec<f64>>, row: Option<usize>, t: usize, b: usize| {
-        row.map_or(0.0, |r| kept[r][t * width + b])
-    };
+    let nb = blk.lanes;
+    let base_value =
+        |row: Option<usize>, t: usize, b: usize| row.map_or(0.0, |r| kb[r][t * width + b]);
+    let var_value =
+        |row: Option<usize>, t: usize, b: usize| row.map_or(0.0, |r| kv[r - first][t * width + b]);
     // The gain `d` and, in each lane, the baseline's amount it is measured against.
-    let (mut d, mut b0) = (vec![0.0; blk.lanes], vec![0.0; blk.lanes]);
+    let (mut d, mut b0) = ([0.0; LANES], [0.0; LANES]);
+    let (d, b0) = (&mut d[..nb], &mut b0[..nb]);
     let add = |acc: &mut Accumulators, c: usize, d: &[f64], b0: &[f64]| {
         stats::add_in_order(&mut acc.diff, c, d);
         acc.better[c] += d.iter().filter(|x| **x > 0.0).count() as u64;
@@ -130,43 +143,42 @@ pub(super) fn compare_block(
             .filter(|(x, b)| **x > MATERIAL_GAIN * b.abs())
             .count() as u64;
     };
-    let (mut total_d, mut total_b) = (vec![0.0; blk.lanes], vec![0.0; blk.lanes]);
-    for (mu, pairs) in cp.pairs.iter().enumerate() {
-        for (s, pair) in pairs.iter().enumerate() {
-            let base_cell = cp.first_cell(mu, s);
-            total_d.fill(0.0);
-            total_b.fill(0.0);
-            for t in 0..t_n {
-                for (b, y) in total_b.iter_mut().enumerate() {
-                    *y += value(kb, pair.base, cp.base_t0 + t, b);
-                }
+    let (mut total_d, mut total_b) = ([0.0; LANES], [0.0; LANES]);
+    let (total_d, total_b) = (&mut total_d[..nb], &mut total_b[..nb]);
+    for (s, pair) in cp.pairs[mu].iter().enumerate() {
+        let base_cell = cp.first_cell(mu, s);
+        total_d.fill(0.0);
+        total_b.fill(0.0);
+        for t in 0..t_n {
+            for (b, y) in total_b.iter_mut().enumerate() {
+                *y += base_value(pair.base, cp.base_t0 + t, b);
             }
-            // A year's gain is measured against the baseline's average year in that path.
-            for (y, total) in b0.iter_mut().zip(&total_b) {
-                *y = total / t_n.max(1) as f64;
-            }
-            for t in 0..t_n {
-                let (tb, tv) = (cp.base_t0 + t, cp.var_t0 + t);
-                for (b, x) in d.iter_mut().enumerate() {
-                    *x = value(kv, pair.variant, tv, b) - value(kb, pair.base, tb, b);
-                }
-                add(acc, base_cell + t, &d, &b0);
-                for (total, x) in total_d.iter_mut().zip(&d) {
-                    *total += x;
-                }
-            }
-            for (b, (x, y)) in d.iter_mut().zip(b0.iter_mut()).enumerate() {
-                let npv_v: f64 = (0..var.model.years)
-                    .map(|t| value(kv, pair.variant, t, b) * var.plan.discount[t])
-                    .sum();
-                let npv_b: f64 = (0..base.model.years)
-                    .map(|t| value(kb, pair.base, t, b) * base.plan.discount[t])
-                    .sum();
-                *x = npv_v - npv_b;
-                *y = npv_b;
-            }
-            add(acc, base_cell + t_n, &d, &b0);
-            add(acc, base_cell + t_n + 1, &total_d, &total_b);
         }
+        // A year's gain is measured against the baseline's average year in that path.
+        for (y, total) in b0.iter_mut().zip(total_b.iter()) {
+            *y = total / t_n.max(1) as f64;
+        }
+        for t in 0..t_n {
+            let (tb, tv) = (cp.base_t0 + t, cp.var_t0 + t);
+            for (b, x) in d.iter_mut().enumerate() {
+                *x = var_value(pair.variant, tv, b) - base_value(pair.base, tb, b);
+            }
+            add(acc, base_cell + t, d, b0);
+            for (total, x) in total_d.iter_mut().zip(d.iter()) {
+                *total += x;
+            }
+        }
+        for (b, (x, y)) in d.iter_mut().zip(b0.iter_mut()).enumerate() {
+            let npv_v: f64 = (0..var.model.years)
+                .map(|t| var_value(pair.variant, t, b) * var.plan.discount[t])
+                .sum();
+            let npv_b: f64 = (0..base.model.years)
+                .map(|t| base_value(pair.base, t, b) * base.plan.discount[t])
+                .sum();
+            *x = npv_v - npv_b;
+            *y = npv_b;
+        }
+        add(acc, base_cell + t_n, d, b0);
+        add(acc, base_cell + t_n + 1, total_d, total_b);
     }
 }

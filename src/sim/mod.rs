@@ -43,7 +43,7 @@ use crate::model::{Model, Scenario};
 use crate::results::{KeptBlock, KeptRows, Results};
 use crate::stats::{QuantileMode, PILOT_PATHS};
 use accumulate::{accumulate_levels, Needed};
-use compare::compare_block;
+use compare::Against;
 use plan::Plan;
 use projects::ProjectPaths;
 use rng::Seeds;
@@ -463,8 +463,12 @@ impl Pass<'_> {
                         let mut w = Work::new(p.model, &p.plan);
                         w.first_muni =
                             ctx.index() * p.model.municipalities.len() / ctx.num_threads().max(1);
-                        if self.keep.is_some() || self.paired {
-                            w.kept = Some(vec![vec![0.0; p.model.years * LANES]; p.plan.n_rows]);
+                        // The baseline of paired differences keeps every row; a variant
+                        // compares one municipality at a time.
+                        if self.keep.is_some() || (self.paired && p.compare.is_none()) {
+                            w.keep_all(&p.plan, p.model.years, LANES);
+                        } else if self.paired {
+                            w.keep_one_municipality(&p.plan, p.model.years, LANES);
                         }
                         w
                     })
@@ -490,13 +494,19 @@ impl Pass<'_> {
                     lanes: end.saturating_sub(first) as usize,
                     width: LANES,
                 };
-                for (v, ((p, w), acc)) in prepared
-                    .iter()
-                    .zip(works.iter_mut())
-                    .zip(accs.iter_mut())
-                    .enumerate()
-                {
-                    simulate_block(p, &Seeds::new(self.settings.seed), &blk, w, acc)?;
+                for (v, (p, acc)) in prepared.iter().zip(accs.iter_mut()).enumerate() {
+                    // The baseline (simulated first) is what a variant is compared against.
+                    let (done, rest) = works.split_at_mut(v);
+                    let w = &mut rest[0];
+                    let against = match (self.paired && v > 0, done.first()) {
+                        (true, Some(base)) => Some(Against {
+                            base: &prepared[0],
+                            kept: base.kept.as_deref().expect("the baseline keeps its rows"),
+                        }),
+                        _ => None,
+                    };
+                    let seeds = Seeds::new(self.settings.seed);
+                    simulate_block(p, &seeds, &blk, w, acc, against.as_ref())?;
                     if let (Some(keep), Some(values)) = (self.keep, &w.kept) {
                         let mut values = values.clone();
                         if self.levels {
@@ -510,19 +520,6 @@ impl Pass<'_> {
                             width: LANES,
                             values,
                         });
-                    }
-                }
-                if self.paired {
-                    let (base, rest) = works.split_at(1);
-                    for (k, w) in rest.iter().enumerate() {
-                        compare_block(
-                            &prepared[0],
-                            &prepared[k + 1],
-                            &blk,
-                            &base[0],
-                            w,
-                            &mut accs[k + 1],
-                        );
                     }
                 }
                 (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1, self.n_blocks);
@@ -612,6 +609,7 @@ fn run_stage(
     w: &mut Work,
     acc: &mut Accumulators,
     stage: Stage,
+    against: Option<&Against>,
 ) {
     let m = p.model;
     let plan = &p.plan;
@@ -635,24 +633,26 @@ fn run_stage(
         Stage::Projects => projects::simulate(m, &plan.project_keys, seeds, blk, w, &mut pp),
         Stage::Routing => fiscal::simulate(m, plan, seeds, blk, &pp, w),
         Stage::Funds => funds::simulate(m, plan, seeds, blk, w),
-        Stage::Budgets => budgets::simulate(m, plan, seeds, blk, w, acc),
+        Stage::Budgets => budgets::simulate(p, seeds, blk, w, acc, against),
         Stage::Levels if acc.skip_levels => {}
         Stage::Levels => accumulate_levels(m, plan, blk, w, &pp, acc),
     }
     w.pp = pp;
 }
 
-/// Simulates one block of one variant and adds it to `acc`.
-pub fn simulate_block(
+/// Simulates one block of one variant and adds it to `acc`; a variant compared with the
+/// baseline adds its paired differences too (`against`, the baseline's block).
+pub(crate) fn simulate_block(
     p: &Prepared,
     seeds: &Seeds,
     blk: &Block,
     w: &mut Work,
     acc: &mut Accumulators,
+    against: Option<&Against>,
 ) -> Result<(), SimError> {
     w.clear(&p.plan);
     for stage in Stage::ALL {
-        run_stage(p, seeds, blk, w, acc, stage);
+        run_stage(p, seeds, blk, w, acc, stage, against);
     }
     acc.paths += blk.lanes as u64;
     if acc.active.is_some() {

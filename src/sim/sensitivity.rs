@@ -148,7 +148,7 @@ pub fn sobol(model: &Model, settings: &Settings) -> Result<Vec<Share>, SimError>
         .map_err(|e| SimError::Threads(settings.threads, e.to_string()))?;
     let new_work = || {
         let mut w = Work::new(model, &p.plan);
-        w.kept = Some(vec![vec![0.0; t_n * LANES]; p.plan.n_rows]);
+        w.keep_all(&p.plan, t_n, LANES);
         w
     };
     let sums: Result<Vec<Sums>, SimError> = pool.install(|| {
@@ -164,11 +164,18 @@ pub fn sobol(model: &Model, settings: &Settings) -> Result<Vec<Share>, SimError>
                         width: LANES,
                     };
                     let mut scratch = Accumulators::new(&p.plan, None);
-                    simulate_block(&p, &Seeds::new(settings.seed), &blk, &mut wb, &mut scratch)?;
+                    simulate_block(
+                        &p,
+                        &Seeds::new(settings.seed),
+                        &blk,
+                        &mut wb,
+                        &mut scratch,
+                        None,
+                    )?;
                     for (g, (group, _)) in groups.iter().enumerate() {
                         let mut scratch = Accumulators::new(&p.plan, None);
                         let seeds = Seeds::freezing(settings.seed, *group, settings.seed ^ OTHER);
-                        simulate_block(&p, &seeds, &blk, &mut wg, &mut scratch)?;
+                        simulate_block(&p, &seeds, &blk, &mut wg, &mut scratch, None)?;
                         let (kb, kg) = (
                             wb.kept.as_ref().expect("kept"),
                             wg.kept.as_ref().expect("kept"),

@@ -62,14 +62,14 @@ pub fn trace(model: &Model, seed: u64, path: u64) -> Result<Trace, SimError> {
     };
     let mut w = Work::new(model, &p.plan);
     let width = LANES;
-    w.kept = Some(vec![vec![0.0; model.years * width]; p.plan.n_rows]);
+    w.keep_all(&p.plan, model.years, width);
     let mut acc = Accumulators::new(&p.plan, None);
     let blk = Block {
         first: path,
         lanes: 1,
         width,
     };
-    simulate_block(&p, &rng::Seeds::new(seed), &blk, &mut w, &mut acc)?;
+    simulate_block(&p, &rng::Seeds::new(seed), &blk, &mut w, &mut acc, None)?;
     let t_n = model.years;
     let col = |a: &Array3<f64>, e: usize| (0..t_n).map(|t| a[[e, t, 0]]).collect::<Vec<f64>>();
     let kept = w.kept.as_ref().expect("kept");

@@ -71,9 +71,14 @@ pub struct Work {
     /// The municipality this worker's budgets start from (then in order, wrapping round), so
     /// that workers adding to shared histograms seldom wait for the same cell.
     pub first_muni: usize,
-    /// When per-path values are wanted (traces, kept paths): every municipal stream's values,
-    /// rows as `Plan::stream_rows`, each `[t * width + lane]`.
+    /// When per-path values are wanted (traces, kept paths, the baseline of paired
+    /// differences): every municipal stream's values, rows as `Plan::stream_rows`, each
+    /// `[t * width + lane]`. A variant compared with the baseline and nothing else keeps one
+    /// municipality's rows at a time ([`Work::keep_one_municipality`]): it is compared
+    /// municipality by municipality as its budgets are computed.
     pub kept: Option<Vec<Vec<f64>>>,
+    /// Whether `kept` holds only the current municipality's rows (from its first stream).
+    pub kept_one: bool,
     /// The budget rules' series (empty without rules).
     pub rules: super::rules::RuleWork,
     /// The law in force per `[t * width + lane]` (docs/model.md section 11); written only
@@ -82,6 +87,30 @@ pub struct Work {
 }
 
 impl Work {
+    /// Keeps every municipal stream's values of a block (`kept`, whole).
+    pub fn keep_all(&mut self, plan: &Plan, years: usize, width: usize) {
+        self.kept = Some(vec![vec![0.0; years * width]; plan.n_rows]);
+        self.kept_one = false;
+    }
+
+    /// Keeps one municipality's streams at a time: enough to compare a variant with the
+    /// baseline as its budgets are computed, in a tiny part of the room.
+    pub fn keep_one_municipality(&mut self, plan: &Plan, years: usize, width: usize) {
+        let most = plan.streams.iter().map(Vec::len).max().unwrap_or(0);
+        self.kept = Some(vec![vec![0.0; years * width]; most]);
+        self.kept_one = true;
+    }
+
+    /// The row of `kept` that holds municipality `mu`'s stream `s`.
+    #[inline]
+    pub fn kept_row(&self, plan: &Plan, mu: usize, s: usize) -> usize {
+        if self.kept_one {
+            s
+        } else {
+            plan.stream_rows[mu] + s
+        }
+    }
+
     pub fn new(m: &Model, plan: &Plan) -> Work {
         let (t, l) = (m.years, LANES);
         let mut pay_offset = Vec::with_capacity(m.funds.len());
@@ -120,6 +149,7 @@ impl Work {
             balance: vec![0.0; l],
             growth: vec![0.0; t * l],
             kept: None,
+            kept_one: false,
             rules: super::rules::RuleWork::new(t, l, !plan.rules.is_empty()),
             law: vec![0; if plan.switching { t * l } else { 0 }],
         }

@@ -14,6 +14,11 @@ use plotters::prelude::DrawingBackend;
 const ON_BUDGET: [u32; 7] = [
     0x08306b, 0x08519c, 0x2171b5, 0x4292c6, 0x6baed6, 0x9ecae1, 0xc6dbef,
 ];
+/// Purples from dark to light for the budget layers beyond the blues, so that no two layers of
+/// a stack share a colour up to 14 of them.
+const MORE_ON_BUDGET: [u32; 7] = [
+    0x3f007d, 0x54278f, 0x6a51a3, 0x807dba, 0x9e9ac8, 0xbcbddc, 0xdadaeb,
+];
 /// Oranges, each with darker hatching, for community layers.
 const OFF_BUDGET: [(u32, u32); 4] = [
     (0xfdae6b, 0x8c2d04),
@@ -36,7 +41,13 @@ fn layer_swatch(off_budget: bool, rank: usize, n: usize) -> Swatch {
         };
         Swatch::Fill(Rgb::hex(ON_BUDGET[i.min(last)]))
     } else {
-        Swatch::Fill(Rgb::hex(ON_BUDGET[rank % ON_BUDGET.len()]))
+        let all = ON_BUDGET.len() + MORE_ON_BUDGET.len();
+        let i = rank % all;
+        Swatch::Fill(Rgb::hex(if i < ON_BUDGET.len() {
+            ON_BUDGET[i]
+        } else {
+            MORE_ON_BUDGET[i - ON_BUDGET.len()]
+        }))
     }
 }
 
@@ -225,5 +236,25 @@ impl LayerLegend<'_> {
             ly += 18.0;
         }
         Ok(ly)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A municipality with many streams (nine on its budget in the national file) gets a
+    /// colour of its own for each, up to fourteen.
+    #[test]
+    fn budget_layers_of_a_stack_differ_in_colour() {
+        for n in 1..=14 {
+            let colours: Vec<String> = (0..n)
+                .map(|r| format!("{:?}", layer_swatch(false, r, n)))
+                .collect();
+            let mut distinct = colours.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), n, "{n} layers: {colours:?}");
+        }
     }
 }
