@@ -126,8 +126,9 @@ pub fn draws_only(scenario: &Scenario, paths: u64, threads: usize) -> f64 {
     let seeds = Seeds::new(1);
     let steps = m.years.saturating_sub(1) as u32;
     let years = m.years as u32;
+    // The payment draw is made if any law leaves payment uncertain (as `fiscal` decides).
     let uncertain = |fl: &super::plan::FlowPlan| {
-        (0..m.regimes.len() + 1).any(|r| m.law(r, fl.instrument).1 < 1.0)
+        (0..plan.n_laws.max(1)).any(|r| m.law(r, fl.instrument).1 < 1.0)
     };
     let lognormal = |fl: &super::plan::FlowPlan| {
         matches!(
