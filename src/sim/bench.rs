@@ -192,3 +192,21 @@ pub fn draws_only(scenario: &Scenario, paths: u64, threads: usize) -> f64 {
     };
     pool(threads).install(|| (0..paths).into_par_iter().map(path_draws).sum())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The limits run the built-in scenario like a run does: every stage, conservation
+    /// checked; and the draws alone are the same numbers at any thread count (only their
+    /// sum's order of addition differs).
+    #[test]
+    fn the_limits_simulate_and_draw_the_runs_paths() {
+        let s = crate::scenario::load_builtin().expect("built-in scenario");
+        simulate_only(&s, 300, 2).expect("every path conserves money");
+        let (one, two) = (draws_only(&s, 300, 1), draws_only(&s, 300, 2));
+        assert!(one.is_finite() && one != 0.0);
+        assert!((one - two).abs() <= 1e-9 * one.abs(), "{one} vs {two}");
+        assert_ne!(one, draws_only(&s, 299, 1));
+    }
+}
