@@ -220,8 +220,8 @@ fn add_to_statistics(
     nb: usize,
 ) {
     for (s, v) in vals.iter().enumerate().take(n_s) {
-        // A fixed share of a fund's payout is summarised from the fund's outflow.
-        if plan.shares[mu][s].is_none() {
+        // A multiple of another cell (a fund's share, an indexed grant) is summarised from it.
+        if plan.scaled[mu][s].is_none() {
             stats::add_in_order(&mut acc.cells, plan.muni_cell(mu, s, t), &v[..nb]);
         }
         for (n, x) in npv[s][..nb].iter_mut().zip(&v[..nb]) {

@@ -22,11 +22,11 @@ pub fn finish(p: &super::Prepared, acc: &mut Accumulators) -> VariantResults {
     let n = acc.paths.max(1) as f64;
     // Sorting (exact quantiles) or walking histograms is the costly part: in parallel.
     let diff: Vec<Summary> = acc.diff.par_iter_mut().map(Cell::finish).collect();
-    // A stream that is a fixed share of a fund's payout was not counted: its statistics are
-    // the fund's outflow's, scaled (`Plan::shares`).
+    // A stream that is a multiple of another cell was not counted: its statistics are that
+    // cell's, scaled (`Plan::scaled`).
     let mut scaled = vec![None; acc.cells.len()];
-    for (mu, shares) in plan.shares.iter().enumerate() {
-        for s in (0..shares.len()).filter(|&s| shares[s].is_some()) {
+    for (mu, streams) in plan.scaled.iter().enumerate() {
+        for s in (0..streams.len()).filter(|&s| streams[s].is_some()) {
             for t in 0..t_n {
                 scaled[plan.muni_cell(mu, s, t)] = plan.scaled_cell(mu, s, t);
             }

@@ -41,7 +41,7 @@ pub use work::{Block, Work};
 use crate::model::BASELINE;
 use crate::model::{Model, Scenario};
 use crate::results::{KeptBlock, KeptRows, Results};
-use crate::stats::{QuantileMode, PILOT_PATHS};
+use crate::stats::{self, QuantileMode, PILOT_PATHS};
 use accumulate::{accumulate_levels, Needed};
 use compare::Against;
 use plan::Plan;
@@ -623,6 +623,19 @@ fn run_stage(
                 for b in 0..blk.lanes {
                     w.cpi[t * lanes + b] = m.cpi.map_or(1.0, |c| w.x[[c, t, b]]);
                     w.fx[t * lanes + b] = m.fx.map_or(1.0, |f| w.x[[f, t, b]]);
+                }
+            }
+            // The price index, in its units, for the grants summarised from it.
+            if let Some(first) = plan.cpi_cells {
+                let mut index = [0.0; LANES];
+                for t in 0..m.years {
+                    for (x, i) in index
+                        .iter_mut()
+                        .zip(&w.cpi[t * lanes..t * lanes + blk.lanes])
+                    {
+                        *x = i * plan::INDEX_UNIT;
+                    }
+                    stats::add_in_order(&mut acc.cells, first + t, &index[..blk.lanes]);
                 }
             }
             regimes::simulate(m, plan, seeds, blk, w);

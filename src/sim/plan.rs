@@ -151,12 +151,15 @@ pub struct Plan {
     pub real: bool,
     /// Per municipality and stream: where its values come from.
     pub sources: Vec<Vec<Source>>,
-    /// Per municipality and stream: the share `c` of its fund's payout when the stream is a
-    /// fixed share of it (a population or equal split). Its value is then `c` times the
-    /// fund's outflow in every path and year, and a positive multiple of a variable has that
-    /// multiple of its mean, sd and quantiles: its yearly statistics are the outflow cell's,
-    /// scaled ([`Plan::scaled_cell`]), and are not counted value by value.
-    pub shares: Vec<Vec<Option<f64>>>,
+    /// Per municipality and stream: whether its value is, in every path and year, a positive
+    /// multiple of another cell's: a fixed share of a fund's payout (a population or equal
+    /// split), or a grant that is `grant[t]` times the price index. A positive multiple of a
+    /// variable has that multiple of its mean, sd and quantiles, so its yearly statistics are
+    /// the other cell's, scaled ([`Plan::scaled_cell`]), and are not counted value by value.
+    pub scaled: Vec<Vec<Option<Scale>>>,
+    /// The first of `years` cells of the price index times [`INDEX_UNIT`], one a year, when a
+    /// municipality's grant is summarised from it.
+    pub cpi_cells: Option<usize>,
     /// Per municipality and year: the equalisation grant before indexation and clawback, and
     /// the spending need before indexation (if it has one).
     pub grant: Vec<Vec<f64>>,
@@ -221,20 +224,47 @@ pub struct Plan {
     pub rule_means: Vec<usize>,
 }
 
-/// Per municipality and stream, its fixed share of a fund's payout, if it is one
-/// ([`Plan::shares`]); a share of zero is counted like any stream.
-fn shares_of(sources: &[Vec<Source>], splits: &[Split]) -> Vec<Vec<Option<f64>>> {
+/// How a stream's statistics follow from another cell's ([`Plan::scaled`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// A fixed share of fund `fund`'s payout.
+    Fund { fund: usize, share: f64 },
+    /// The grant `grant[t] * I[t]` of a municipality whose own revenue gets no counted project
+    /// money (nothing is clawed back) and whose grant is indexed and positive every year.
+    Cpi,
+}
+
+/// The price index is counted in units of 2^-32, so that its fixed-point moments (in units
+/// of 2^-20) keep a grant's mean to 1e-16 of itself; multiplying by a power of two is exact.
+pub const INDEX_UNIT: f64 = 4_294_967_296.0;
+
+/// Per municipality and stream, how it follows from another cell, if it does ([`Plan::scaled`]).
+fn scaled_of(
+    m: &Model,
+    sources: &[Vec<Source>],
+    splits: &[Split],
+    grants: &[Vec<f64>],
+    counted: &[bool],
+) -> Vec<Vec<Option<Scale>>> {
     sources
         .iter()
-        .map(|ss| {
+        .enumerate()
+        .map(|(mu, ss)| {
+            let muni = &m.municipalities[mu];
+            let grant_from_cpi = m.cpi.is_some()
+                && muni.indexed
+                && !counted[mu]
+                && grants[mu].iter().all(|g| *g > 0.0);
             ss.iter()
-                .map(|src| match *src {
+                .enumerate()
+                .map(|(s, src)| match *src {
                     Source::Pay(f, k) => match &splits[f] {
-                        Split::Fixed { weights, total } => {
-                            Some(weights[k] / total).filter(|c| *c > 0.0)
-                        }
+                        Split::Fixed { weights, total } => Some(weights[k] / total)
+                            .filter(|c| *c > 0.0)
+                            .map(|share| Scale::Fund { fund: f, share }),
                         Split::Drawn { .. } => None,
                     },
+                    _ if s == GRANT && grant_from_cpi => Some(Scale::Cpi),
                     _ => None,
                 })
                 .collect()
@@ -242,16 +272,21 @@ fn shares_of(sources: &[Vec<Source>], splits: &[Split]) -> Vec<Vec<Option<f64>>>
         .collect()
 }
 
+/// Every municipality's streams start with own revenue, then the grant.
+const GRANT: usize = 1;
+
 impl Plan {
-    /// For a stream that is a fixed share of a fund's payout ([`Plan::shares`]): the fund's
-    /// outflow cell in year `t` and the share, of which this stream's cell is the multiple.
+    /// For a stream that follows from another cell ([`Plan::scaled`]): that cell in year `t`,
+    /// and the factor this stream's cell is its multiple by.
     #[inline]
     pub fn scaled_cell(&self, mu: usize, s: usize, t: usize) -> Option<(usize, f64)> {
-        let c = self.shares[mu][s]?;
-        let Source::Pay(f, _) = self.sources[mu][s] else {
-            return None;
-        };
-        Some((self.fund_cells + f * 3 * self.years + self.years + t, c))
+        match self.scaled[mu][s]? {
+            Scale::Fund { fund, share } => Some((
+                self.fund_cells + fund * 3 * self.years + self.years + t,
+                share,
+            )),
+            Scale::Cpi => Some((self.cpi_cells? + t, self.grant[mu][t] / INDEX_UNIT)),
+        }
     }
 
     /// The cell of municipality `mu`'s stream `s` in year `t`. Years outside, streams inside:
@@ -477,7 +512,21 @@ impl Plan {
             })
             .collect();
         let splits: Vec<Split> = m.funds.iter().map(|f| Split::of(f, m)).collect();
-        let shares = shares_of(&sources, &splits);
+        let grants: Vec<Vec<f64>> = m
+            .municipalities
+            .iter()
+            .map(|x| x.grant.by_year(m.start_year, years))
+            .collect();
+        let scaled = scaled_of(m, &sources, &splits, &grants, &counted);
+        // The price index's cells, after every other, if a grant is summarised from them.
+        let cpi_cells = scaled
+            .iter()
+            .flatten()
+            .any(|x| *x == Some(Scale::Cpi))
+            .then(|| {
+                n += years;
+                n - years
+            });
         let mut stream_rows = Vec::with_capacity(nm);
         let mut n_rows = 0;
         for s in &streams {
@@ -487,12 +536,9 @@ impl Plan {
         Plan {
             years,
             sources,
-            shares,
-            grant: m
-                .municipalities
-                .iter()
-                .map(|x| x.grant.by_year(m.start_year, years))
-                .collect(),
+            scaled,
+            cpi_cells,
+            grant: grants,
             need: m
                 .municipalities
                 .iter()
@@ -650,6 +696,9 @@ impl Plan {
         if c < self.republic_cells {
             return (format!("cell {c}"), None);
         }
+        if let Some(first) = self.cpi_cells.filter(|f| (*f..f + self.years).contains(&c)) {
+            return ("the price index".into(), Some(c - first));
+        }
         if c >= self.rule_cells_start {
             return self.describe_rule_cell(m, c);
         }
@@ -776,5 +825,59 @@ fn position_or_push<T: PartialEq + Copy>(v: &mut Vec<T>, x: T) -> usize {
             v.push(x);
             v.len() - 1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Which streams are summarised from another cell, on the national file: every member's
+    /// share of a population-split oblast fund, none of a competitive district fund's, and the
+    /// grant of every indexed municipality that no counted project money reaches.
+    #[test]
+    fn multiples_of_other_cells_are_found_where_the_rules_make_them() {
+        let text = crate::synth::national(3, crate::synth::Form::Whole);
+        let files = crate::scenario::load::Files::Memory(vec![("n.toml".into(), text)]);
+        let s = crate::scenario::load_with(std::path::Path::new("n.toml"), &files)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let m = &s.baseline;
+        let plan = Plan::new(m);
+        let counted: Vec<bool> = (0..m.municipalities.len())
+            .map(|mu| plan.counted_munis.contains(&mu))
+            .collect();
+        assert!(plan.cpi_cells.is_some());
+        for (mu, streams) in plan.streams.iter().enumerate() {
+            for (s, kind) in streams.iter().enumerate() {
+                let got = plan.scaled[mu][s];
+                match *kind {
+                    MuniStream::Fund(f) => match m.funds[f].allocation {
+                        Allocation::Population => {
+                            let Some(Scale::Fund { fund, share }) = got else {
+                                panic!("{mu} {s}: {got:?}")
+                            };
+                            let pop = |x: usize| m.municipalities[x].population;
+                            let total: f64 = m.funds[f].members.iter().map(|&x| pop(x)).sum();
+                            assert_eq!(fund, f);
+                            assert!((share - pop(mu) / total).abs() < 1e-15);
+                        }
+                        _ => assert_eq!(got, None),
+                    },
+                    MuniStream::Grant => {
+                        assert_eq!(got.is_some(), !counted[mu], "{mu}");
+                        if got.is_some() {
+                            let (cell, factor) = plan.scaled_cell(mu, s, 2).unwrap();
+                            assert_eq!(cell, plan.cpi_cells.unwrap() + 2);
+                            assert_eq!(factor * INDEX_UNIT, plan.grant[mu][2]);
+                        }
+                    }
+                    _ => assert_eq!(got, None),
+                }
+            }
+        }
+        // Both kinds occur.
+        let all: Vec<Scale> = plan.scaled.iter().flatten().flatten().copied().collect();
+        assert!(all.iter().any(|x| matches!(x, Scale::Fund { .. })));
+        assert!(all.contains(&Scale::Cpi));
     }
 }
