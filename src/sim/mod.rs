@@ -138,16 +138,27 @@ pub fn outline(scenario: &Scenario, variants: &[&str], settings: &Settings) -> O
     // Measured (docs/choices.md): exact cells hold 8 bytes per path besides about 170
     // bytes of moments; calibrated ones the pilot's 512 values and then a histogram, about
     // 10 KB at the peak; and the process itself (fonts, tables, workspaces) about 50 MB.
+    // A cell summarised from another (`Plan::scaled`) holds neither values nor histogram.
     let per_cell = match mode {
         QuantileMode::Exact => 170 + 8 * settings.paths,
         QuantileMode::Calibrated => 10 * 1024,
     };
+    let summarised: u64 = prepared
+        .iter()
+        .map(|p| {
+            let streams = p.plan.scaled.iter().flatten().filter(|s| s.is_some());
+            (streams.count() * p.model.years) as u64
+        })
+        .sum();
+    let counted = cells - summarised;
     Outline {
         variants: prepared.len(),
         paths: settings.paths,
         cells,
         mode,
-        bytes: cells.saturating_mul(per_cell).saturating_add(50 << 20),
+        bytes: (counted.saturating_mul(per_cell))
+            .saturating_add(summarised * 170)
+            .saturating_add(50 << 20),
     }
 }
 
