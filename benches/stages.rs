@@ -11,11 +11,7 @@ use aimak::sim::Stage;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn stages(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let file = dir.path().join("national.toml");
-    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
-        .expect("write the national scenario");
-    let s = aimak::scenario::load_file(&file).expect("national scenario");
+    let s = national_scenario();
     let mut plain = StageBench::new(&s, false).expect("pilot");
     let mut counted = StageBench::new(&s, true).expect("pilot");
     let mut g = c.benchmark_group("national-stages");
@@ -41,11 +37,7 @@ fn stages(c: &mut Criterion) {
 
 /// The whole national run, baseline, at one thread and at all, in one run.
 fn national(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let file = dir.path().join("national.toml");
-    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
-        .expect("write the national scenario");
-    let s = aimak::scenario::load_file(&file).expect("national scenario");
+    let s = national_scenario();
     let paths = 2_048u64;
     let muni_years = (s.baseline.municipalities.len() * s.baseline.years) as u64 * paths;
     let cores = std::thread::available_parallelism()
@@ -56,15 +48,7 @@ fn national(c: &mut Criterion) {
     g.throughput(Throughput::Elements(muni_years));
     for threads in [1, cores] {
         g.bench_function(format!("{threads}-thread"), |b| {
-            b.iter(|| {
-                let settings = aimak::sim::Settings {
-                    paths,
-                    seed: 1,
-                    threads,
-                    quantiles: None,
-                };
-                aimak::sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).expect("run")
-            })
+            b.iter(|| whole_run(&s, paths, threads))
         });
     }
     g.finish();
@@ -74,11 +58,7 @@ fn national(c: &mut Criterion) {
 /// (statistics, tables in memory), the same paths with the statistics off, and their random
 /// draws alone, at one thread and at all.
 fn limits(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let file = dir.path().join("national.toml");
-    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
-        .expect("write the national scenario");
-    let s = aimak::scenario::load_file(&file).expect("national scenario");
+    let s = national_scenario();
     let paths = 2_048u64;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -88,15 +68,7 @@ fn limits(c: &mut Criterion) {
     g.throughput(Throughput::Elements(paths));
     for threads in [1, cores] {
         g.bench_function(format!("whole-run-{threads}-thread"), |b| {
-            b.iter(|| {
-                let settings = aimak::sim::Settings {
-                    paths,
-                    seed: 1,
-                    threads,
-                    quantiles: None,
-                };
-                aimak::sim::run(&s, &["baseline"], &settings, &|_, _| {}, None).expect("run")
-            })
+            b.iter(|| whole_run(&s, paths, threads))
         });
         g.bench_function(format!("simulation-only-{threads}-thread"), |b| {
             b.iter(|| aimak::sim::bench::simulate_only(&s, paths, threads).expect("simulate"))
@@ -106,6 +78,26 @@ fn limits(c: &mut Criterion) {
         });
     }
     g.finish();
+}
+
+/// The national scenario of `aimak synth --seed 1`, loaded from a file as a user's would be.
+fn national_scenario() -> aimak::model::Scenario {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let file = dir.path().join("national.toml");
+    std::fs::write(&file, aimak::synth::national(1, aimak::synth::Form::Whole))
+        .expect("write the national scenario");
+    aimak::scenario::load_file(&file).expect("national scenario")
+}
+
+/// The baseline's first `paths` paths on `threads` threads, statistics and results included.
+fn whole_run(s: &aimak::model::Scenario, paths: u64, threads: usize) -> aimak::results::Results {
+    let settings = aimak::sim::Settings {
+        paths,
+        seed: 1,
+        threads,
+        quantiles: None,
+    };
+    aimak::sim::run(s, &["baseline"], &settings, &|_, _| {}, None).expect("run")
 }
 
 criterion_group!(benches, stages, national, limits);
